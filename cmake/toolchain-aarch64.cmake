@@ -1,0 +1,10 @@
+# Cross toolchain for the aarch64 kernel (Debian's aarch64-linux-gnu GCC 12).
+set(CMAKE_SYSTEM_NAME Generic)
+set(CMAKE_SYSTEM_PROCESSOR aarch64)
+set(REBOUND_ARCH aarch64)
+set(CMAKE_C_COMPILER aarch64-linux-gnu-gcc-12)
+set(CMAKE_CXX_COMPILER aarch64-linux-gnu-g++-12)
+set(CMAKE_ASM_COMPILER aarch64-linux-gnu-gcc-12)
+set(CMAKE_OBJCOPY aarch64-linux-gnu-objcopy)
+set(CMAKE_OBJDUMP aarch64-linux-gnu-objdump)
+set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)

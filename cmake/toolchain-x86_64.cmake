@@ -1,0 +1,10 @@
+# Toolchain for the x86_64 kernel (the host's GCC 12, used freestanding).
+set(CMAKE_SYSTEM_NAME Generic)
+set(CMAKE_SYSTEM_PROCESSOR x86_64)
+set(REBOUND_ARCH x86_64)
+set(CMAKE_C_COMPILER gcc-12)
+set(CMAKE_CXX_COMPILER g++-12)
+set(CMAKE_ASM_COMPILER gcc-12)
+set(CMAKE_OBJCOPY objcopy)
+set(CMAKE_OBJDUMP objdump)
+set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)

@@ -1,0 +1,53 @@
+// aarch64 boot, in C++: console and log first, then the memory map from the
+// device tree, the final page tables and the trap vectors, then kernel_main.
+#include "arch/aarch64/mmu.h"
+#include "arch/aarch64/sysreg.h"
+#include "arch/arch.h"
+#include "boot/boot_info.h"
+#include "boot/fdt.h"
+#include "core/cpu_local.h"
+#include "lib/log.h"
+#include "recovery/panic.h"
+
+extern "C" char __kernel_start[], __kernel_end[], exception_vectors[];
+
+namespace {
+
+constexpr size_t kMaxDtbSize = 2 << 20;
+
+boot::BootInfo g_boot_info;
+
+}  // namespace
+
+extern "C" [[noreturn]] void arch_boot(uint64_t dtb_phys) {
+  using namespace arch::aarch64;
+  const uint64_t entered = arch::cycle_counter();
+  core::run_global_constructors();
+  core::init_boot_cpu();
+  klog::set_sink({arch::console_write, arch::monotonic_ns});
+  WRITE_SYSREG(vbar_el1, reinterpret_cast<uint64_t>(exception_vectors));
+  isb();
+
+  boot::BootInfo& info = g_boot_info;
+  info.boot_counter = entered;
+  info.kernel_phys_start = virt_to_phys(reinterpret_cast<uintptr_t>(__kernel_start));
+  info.kernel_phys_end = virt_to_phys(reinterpret_cast<uintptr_t>(__kernel_end));
+  const void* dtb = reinterpret_cast<void*>(phys_to_virt(dtb_phys));
+  boot::FdtInfo fdt;
+  boot::FdtError error;
+  if (!boot::fdt_parse(dtb, kMaxDtbSize, info.memory, fdt, error))
+    recovery::panic("device tree at %p: %s", reinterpret_cast<void*>(dtb_phys),
+                    boot::to_string(error));
+  info.memory.carve(dtb_phys, boot::fdt_size(dtb), boot::RegionKind::reserved);
+  info.memory.carve(info.kernel_phys_start, info.kernel_phys_end - info.kernel_phys_start,
+                    boot::RegionKind::kernel);
+  // The command line lives in the DTB: copy it before anything can reuse that RAM.
+  static char cmdline[256];
+  size_t n = fdt.bootargs_length < sizeof cmdline - 1 ? fdt.bootargs_length : sizeof cmdline - 1;
+  __builtin_memcpy(cmdline, fdt.bootargs != nullptr ? fdt.bootargs : "", n);
+  cmdline[n] = '\0';
+  info.cmdline = cmdline;
+
+  mmu_init(info.memory);
+  kernel_main(info);
+}

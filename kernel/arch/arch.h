@@ -1,0 +1,36 @@
+// The small interface between portable kernel code and the CPU. Everything
+// behind it lives in kernel/arch/<arch>/.
+#pragma once
+#include <cstdint>
+
+namespace arch {
+
+// QEMU exit statuses the kernel uses (tests read them).
+constexpr int kExitOk = 0;
+constexpr int kExitTestsFailed = 1;
+constexpr int kExitPanic = 3;
+
+extern const char* const kName;  // "aarch64", "x86_64"
+
+// The kernel console (serial port), for the kernel log only.
+void console_write(const char* text, unsigned long length);
+
+// Monotonic time since boot, and the raw counter behind it (guest
+// instructions under -icount shift=0: what benchmarks report).
+uint64_t monotonic_ns();
+uint64_t cycle_counter();
+
+// Stops the machine; under QEMU, exits with `status`.
+[[noreturn]] void shutdown(int status);
+
+// Waits for the next interrupt (the idle loop).
+void wait_for_interrupt();
+
+}  // namespace arch
+
+namespace arch {
+// The CPU-local block of the running CPU (TPIDR_EL1 on aarch64, GS base on
+// x86_64: kernel-only registers).
+void set_cpu_local(void* block);
+void* cpu_local();
+}  // namespace arch

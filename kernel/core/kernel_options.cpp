@@ -1,0 +1,50 @@
+#include "core/kernel_options.h"
+
+#include <cstddef>
+
+namespace core {
+namespace {
+
+bool word_is(const char* w, size_t n, const char* s) {
+  size_t i = 0;
+  for (; i < n && s[i] != '\0'; ++i) {
+    if (w[i] != s[i]) return false;
+  }
+  return i == n && s[i] == '\0';
+}
+
+bool has_prefix(const char* w, size_t n, const char* prefix, size_t& plen) {
+  plen = 0;
+  while (prefix[plen] != '\0') {
+    if (plen >= n || w[plen] != prefix[plen]) return false;
+    ++plen;
+  }
+  return true;
+}
+
+}  // namespace
+
+KernelOptions parse_options(const char* cmdline) {
+  KernelOptions o;
+  for (const char* p = cmdline; *p != '\0';) {
+    while (*p == ' ') ++p;
+    const char* w = p;
+    while (*p != '\0' && *p != ' ') ++p;
+    const size_t n = static_cast<size_t>(p - w);
+    size_t plen;
+    if (word_is(w, n, "halt")) o.halt_after_boot = true;
+    if (word_is(w, n, "bench")) o.bench = true;
+    if (word_is(w, n, "log=debug")) o.log_level = klog::Level::debug;
+    if (word_is(w, n, "log=info")) o.log_level = klog::Level::info;
+    if (word_is(w, n, "log=warn")) o.log_level = klog::Level::warn;
+    if (word_is(w, n, "log=error")) o.log_level = klog::Level::error;
+    if (has_prefix(w, n, "ktest=", plen)) {
+      size_t m = n - plen < sizeof o.ktest_filter - 1 ? n - plen : sizeof o.ktest_filter - 1;
+      for (size_t i = 0; i < m; ++i) o.ktest_filter[i] = w[plen + i];
+      o.ktest_filter[m] = '\0';
+    }
+  }
+  return o;
+}
+
+}  // namespace core

@@ -1,0 +1,25 @@
+// Options from the kernel command line (QEMU -append): space-separated words.
+//   halt            shut down right after boot (boot tests)
+//   log=debug|info|warn|error
+//   ktest=NAME      run only the in-kernel test NAME (test build)
+//   bench           run the in-kernel benchmarks and shut down (test build)
+#pragma once
+#include "lib/log.h"
+
+namespace core {
+
+struct KernelOptions {
+  bool halt_after_boot = false;
+  bool bench = false;
+  klog::Level log_level = klog::Level::info;
+  char ktest_filter[64] = {};
+};
+
+KernelOptions parse_options(const char* cmdline);
+
+// The test build links the in-kernel tests; these say whether it did and run
+// them (returning the QEMU exit status).
+bool kernel_tests_built();
+int run_kernel_tests(const KernelOptions& options);
+
+}  // namespace core

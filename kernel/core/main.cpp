@@ -1,0 +1,52 @@
+// The portable kernel, from the first line on the console to the idle loop.
+#include "arch/arch.h"
+#include "boot/boot_info.h"
+#include "core/kernel_options.h"
+#include "lib/log.h"
+#include "recovery/catch_unwind.h"
+#include "recovery/panic.h"
+
+namespace {
+
+void print_memory_map(const boot::MemoryMap& map) {
+  klog::print("memory map:\n");
+  for (size_t i = 0; i < map.size(); ++i) {
+    const boot::Region& r = map[i];
+    klog::print("  [%016lx-%016lx] %8lu KiB %s\n", static_cast<unsigned long>(r.base),
+                static_cast<unsigned long>(r.end() - 1), static_cast<unsigned long>(r.size >> 10),
+                boot::to_string(r.kind));
+  }
+  klog::print("  usable RAM: %lu MiB\n",
+              static_cast<unsigned long>(map.total(boot::RegionKind::usable) >> 20));
+}
+
+// The first throw of the kernel, at boot: proves the C++ runtime works before
+// anything depends on it, and runs the unwinder's one-time initialisation
+// while only one CPU is up.
+void check_exceptions() {
+  auto r = recovery::catch_unwind([]() -> int { throw 42; });
+  if (r.has_value()) recovery::panic("boot: a throw was not caught");
+}
+
+}  // namespace
+
+void kernel_main(boot::BootInfo& info) {
+  const uint64_t banner_counter = arch::cycle_counter();
+  klog::print("\nRebound %s (%s) - a reliable micro-kernel\n", REBOUND_VERSION, arch::kName);
+  klog::print("command line: \"%s\"\n", info.cmdline);
+  print_memory_map(info.memory);
+  const core::KernelOptions options = core::parse_options(info.cmdline);
+  klog::set_level(options.log_level);
+  KLOG_INFO("boot: counter %lu at entry, %lu at banner", static_cast<unsigned long>(info.boot_counter),
+            static_cast<unsigned long>(banner_counter));
+  check_exceptions();
+  KLOG_INFO("boot: C++ exceptions ready");
+
+  if (core::kernel_tests_built()) arch::shutdown(core::run_kernel_tests(options));
+  if (options.halt_after_boot) {
+    KLOG_INFO("halt requested on the command line");
+    arch::shutdown(arch::kExitOk);
+  }
+  KLOG_INFO("nothing more to run yet: idle");
+  for (;;) arch::wait_for_interrupt();
+}

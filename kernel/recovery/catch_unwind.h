@@ -1,0 +1,55 @@
+// catch_unwind(f): run f; if anything below it throws -- a C++ exception, a CPU
+// fault turned into one, a failed KASSERT -- unwind to here (destructors run)
+// and return the Fault instead of f's value. This is the only place where the
+// kernel catches: every kernel entry runs inside one.
+#pragma once
+#include <expected>
+#include <exception>
+#include <type_traits>
+#include <utility>
+
+#include "recovery/fault.h"
+#include "recovery/recovery_state.h"
+
+namespace recovery {
+
+template <class T>
+using FaultOr = std::expected<T, Fault>;
+
+namespace detail {
+Fault fault_from(const std::exception& e);
+Fault fault_from_unknown();
+
+class RegionGuard {
+ public:
+  RegionGuard() : state_(current_state()) { ++state_.region_depth; }
+  ~RegionGuard() { --state_.region_depth; }
+  RegionGuard(const RegionGuard&) = delete;
+  RegionGuard& operator=(const RegionGuard&) = delete;
+
+ private:
+  RecoveryState& state_;
+};
+}  // namespace detail
+
+template <class F>
+auto catch_unwind(F&& f) -> FaultOr<std::invoke_result_t<F>> {
+  using T = std::invoke_result_t<F>;
+  detail::RegionGuard region;
+  try {
+    if constexpr (std::is_void_v<T>) {
+      std::forward<F>(f)();
+      return {};
+    } else {
+      return std::forward<F>(f)();
+    }
+  } catch (const FaultException& e) {
+    return std::unexpected(e.fault());
+  } catch (const std::exception& e) {
+    return std::unexpected(detail::fault_from(e));
+  } catch (...) {
+    return std::unexpected(detail::fault_from_unknown());
+  }
+}
+
+}  // namespace recovery
