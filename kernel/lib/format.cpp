@@ -29,6 +29,7 @@ class Writer {
 struct Spec {
   bool left = false;
   bool zero = false;
+  bool alternate = false;  // '#': 0x prefix for %x
   int width = 0;
 };
 
@@ -71,9 +72,10 @@ size_t vformat(char* buf, size_t size, const char* fmt, va_list args) {
       continue;
     }
     Spec s;
-    for (++p; *p == '-' || *p == '0'; ++p) {
+    for (++p; *p == '-' || *p == '0' || *p == '#'; ++p) {
       if (*p == '-') s.left = true;
       if (*p == '0') s.zero = true;
+      if (*p == '#') s.alternate = true;
     }
     for (; *p >= '0' && *p <= '9'; ++p) s.width = s.width * 10 + (*p - '0');
     int longs = 0;
@@ -109,7 +111,7 @@ size_t vformat(char* buf, size_t size, const char* fmt, va_list args) {
         break;
       case 'x':
       case 'X':
-        put_number(w, s, unsigned_arg(), false, 16, *p == 'X', "");
+        put_number(w, s, unsigned_arg(), false, 16, *p == 'X', s.alternate ? "0x" : "");
         break;
       case 'p':
         put_number(w, s, reinterpret_cast<uintptr_t>(va_arg(args, void*)), false, 16, false,

@@ -1,6 +1,6 @@
 // printf-style formatting into a caller-supplied buffer: no allocation, usable
 // from trap handlers and early boot. Supports %d %i %u %x %X %p %s %c %% with
-// flags '-' '0', a width, and the length modifiers l, ll, z.
+// flags '-' '0' '#', a width, and the length modifiers l, ll, z.
 #pragma once
 #include <cstdarg>
 #include <cstddef>

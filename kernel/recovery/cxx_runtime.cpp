@@ -14,6 +14,7 @@
 #include "recovery/panic.h"
 #include "recovery/recovery_state.h"
 #include "recovery/runtime_stats.h"
+#include "recovery/trap_to_exception.h"
 
 extern "C" const uint8_t __eh_frame_hdr_start[];
 
@@ -30,6 +31,10 @@ recovery::ExceptionPool g_pool;
 }  // namespace
 
 namespace recovery {
+bool has_unwind_info(uintptr_t pc) {
+  FdeMatch m;
+  return find_fde(__eh_frame_hdr_start, pc, m);
+}
 RuntimeStats runtime_stats() { return {g_pool.in_use(), g_pool.high_water()}; }
 }  // namespace recovery
 

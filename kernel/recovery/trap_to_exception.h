@@ -14,6 +14,11 @@ namespace recovery {
 
 bool on_kernel_fault(const Fault& fault);
 
+// True if the kernel has unwind tables for `pc`. A fault at a pc without them
+// (a call through a bad function pointer) cannot unwind from there: the arch
+// code then raises it at the call site instead.
+bool has_unwind_info(uintptr_t pc);
+
 // Throws `fault` as a FaultException with a backtrace starting at fault.pc.
 [[noreturn]] void throw_fault(Fault fault);
 

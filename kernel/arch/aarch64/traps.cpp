@@ -67,7 +67,16 @@ Fault describe(const TrapFrame& f) {
 using arch::aarch64::TrapFrame;
 
 extern "C" uint64_t aarch64_trap_sync(TrapFrame* frame) {
-  return recovery::on_kernel_fault(arch::aarch64::describe(*frame)) ? 1 : 0;
+  const recovery::Fault fault = arch::aarch64::describe(*frame);
+  if (!recovery::on_kernel_fault(fault)) return 0;
+  if (!recovery::has_unwind_info(frame->pc)) {
+    // A branch to an address with no code (a bad function pointer): nothing
+    // there can be unwound, so raise the fault at the call site, the branch
+    // before the return address in LR, with the registers as they are.
+    frame->pc = frame->x[30] - 4;
+    if (!recovery::has_unwind_info(frame->pc)) recovery::halt_with(fault);
+  }
+  return 1;  // vectors.S resumes in fault_trampoline
 }
 
 extern "C" void aarch64_trap_irq(TrapFrame*) {
