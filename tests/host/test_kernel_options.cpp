@@ -1,0 +1,24 @@
+#include "core/kernel_options.h"
+
+#include <gtest/gtest.h>
+
+TEST(KernelOptions, ParsesWords) {
+  auto o = core::parse_options("  halt log=debug ktest=null_read bench ");
+  EXPECT_TRUE(o.halt_after_boot);
+  EXPECT_TRUE(o.bench);
+  EXPECT_EQ(o.log_level, klog::Level::debug);
+  EXPECT_STREQ(o.ktest_filter, "null_read");
+}
+
+TEST(KernelOptions, IgnoresUnknownAndPartialWords) {
+  auto o = core::parse_options("halting log=loud ktest");
+  EXPECT_FALSE(o.halt_after_boot);
+  EXPECT_EQ(o.log_level, klog::Level::info);
+  EXPECT_STREQ(o.ktest_filter, "");
+}
+
+TEST(KernelOptions, TruncatesLongTestName) {
+  std::string cmd = "ktest=" + std::string(200, 'x');
+  auto o = core::parse_options(cmd.c_str());
+  EXPECT_EQ(std::string(o.ktest_filter), std::string(sizeof o.ktest_filter - 1, 'x'));
+}
