@@ -11,7 +11,6 @@ struct BootInfo {
   const char* cmdline = "";   // kernel command line (QEMU -append)
   uint64_t kernel_phys_start = 0;
   uint64_t kernel_phys_end = 0;
-  uint64_t boot_counter = 0;  // arch::cycle_counter() when the kernel was entered
 };
 
 }  // namespace boot

@@ -32,16 +32,30 @@ KernelOptions parse_options(const char* cmdline) {
     while (*p != '\0' && *p != ' ') ++p;
     const size_t n = static_cast<size_t>(p - w);
     size_t plen;
-    if (word_is(w, n, "halt")) o.halt_after_boot = true;
-    if (word_is(w, n, "bench")) o.bench = true;
-    if (word_is(w, n, "log=debug")) o.log_level = klog::Level::debug;
-    if (word_is(w, n, "log=info")) o.log_level = klog::Level::info;
-    if (word_is(w, n, "log=warn")) o.log_level = klog::Level::warn;
-    if (word_is(w, n, "log=error")) o.log_level = klog::Level::error;
-    if (has_prefix(w, n, "ktest=", plen)) {
+    if (n == 0) break;
+    if (word_is(w, n, "halt")) {
+      o.halt_after_boot = true;
+    } else if (word_is(w, n, "bench")) {
+      o.bench = true;
+    } else if (word_is(w, n, "log=debug")) {
+      o.log_level = klog::Level::debug;
+    } else if (word_is(w, n, "log=info")) {
+      o.log_level = klog::Level::info;
+    } else if (word_is(w, n, "log=warn")) {
+      o.log_level = klog::Level::warn;
+    } else if (word_is(w, n, "log=error")) {
+      o.log_level = klog::Level::error;
+    } else if (has_prefix(w, n, "ktest=", plen)) {
       size_t m = n - plen < sizeof o.ktest_filter - 1 ? n - plen : sizeof o.ktest_filter - 1;
       for (size_t i = 0; i < m; ++i) o.ktest_filter[i] = w[plen + i];
       o.ktest_filter[m] = '\0';
+    } else {
+      char word[48];
+      size_t m = n < sizeof word - 1 ? n : sizeof word - 1;
+      for (size_t i = 0; i < m; ++i) word[i] = w[i];
+      word[m] = '\0';
+      KLOG_WARN("unknown kernel option '%s' ignored", word);
+      ++o.unknown_options;
     }
   }
   return o;

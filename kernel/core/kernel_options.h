@@ -3,6 +3,7 @@
 //   log=debug|info|warn|error
 //   ktest=NAME      run only the in-kernel test NAME (test build)
 //   bench           run the in-kernel benchmarks and shut down (test build)
+// Unknown words are logged and ignored.
 #pragma once
 #include "lib/log.h"
 
@@ -13,6 +14,7 @@ struct KernelOptions {
   bool bench = false;
   klog::Level log_level = klog::Level::info;
   char ktest_filter[64] = {};
+  unsigned unknown_options = 0;  // each is logged as a warning
 };
 
 KernelOptions parse_options(const char* cmdline);

@@ -31,14 +31,14 @@ void check_exceptions() {
 }  // namespace
 
 void kernel_main(boot::BootInfo& info) {
-  const uint64_t banner_counter = arch::cycle_counter();
+  const uint64_t banner_ns = arch::monotonic_ns();
   klog::print("\nRebound %s (%s) - a reliable micro-kernel\n", REBOUND_VERSION, arch::kName);
   klog::print("command line: \"%s\"\n", info.cmdline);
   print_memory_map(info.memory);
   const core::KernelOptions options = core::parse_options(info.cmdline);
   klog::set_level(options.log_level);
-  KLOG_INFO("boot: counter %lu at entry, %lu at banner", static_cast<unsigned long>(info.boot_counter),
-            static_cast<unsigned long>(banner_counter));
+  // Under -icount shift=0 this is the guest instructions from reset to banner.
+  KLOG_INFO("boot: banner at %lu ns", static_cast<unsigned long>(banner_ns));
   check_exceptions();
   KLOG_INFO("boot: C++ exceptions ready");
 

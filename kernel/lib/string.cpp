@@ -6,9 +6,15 @@
 
 extern "C" {
 
+// The unwinder copies and clears its ~1.6 KiB frame-state structures a dozen
+// times per throw: word-at-a-time when both pointers are aligned.
 void* memcpy(void* dst, const void* src, size_t n) {
   auto* d = static_cast<unsigned char*>(dst);
   const auto* s = static_cast<const unsigned char*>(src);
+  if (((reinterpret_cast<uintptr_t>(d) | reinterpret_cast<uintptr_t>(s)) & 7) == 0) {
+    for (; n >= 8; n -= 8, d += 8, s += 8)
+      *reinterpret_cast<uint64_t*>(d) = *reinterpret_cast<const uint64_t*>(s);
+  }
   while (n-- != 0) *d++ = *s++;
   return dst;
 }
@@ -29,6 +35,10 @@ void* memmove(void* dst, const void* src, size_t n) {
 
 void* memset(void* dst, int c, size_t n) {
   auto* d = static_cast<unsigned char*>(dst);
+  if ((reinterpret_cast<uintptr_t>(d) & 7) == 0) {
+    const uint64_t word = 0x0101010101010101ull * static_cast<unsigned char>(c);
+    for (; n >= 8; n -= 8, d += 8) *reinterpret_cast<uint64_t*>(d) = word;
+  }
   while (n-- != 0) *d++ = static_cast<unsigned char>(c);
   return dst;
 }

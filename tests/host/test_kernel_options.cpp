@@ -15,6 +15,7 @@ TEST(KernelOptions, IgnoresUnknownAndPartialWords) {
   EXPECT_FALSE(o.halt_after_boot);
   EXPECT_EQ(o.log_level, klog::Level::info);
   EXPECT_STREQ(o.ktest_filter, "");
+  EXPECT_EQ(o.unknown_options, 3u);
 }
 
 TEST(KernelOptions, TruncatesLongTestName) {

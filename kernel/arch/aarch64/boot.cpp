@@ -21,7 +21,6 @@ boot::BootInfo g_boot_info;
 
 extern "C" [[noreturn]] void arch_boot(uint64_t dtb_phys) {
   using namespace arch::aarch64;
-  const uint64_t entered = arch::cycle_counter();
   core::run_global_constructors();
   core::init_boot_cpu();
   klog::set_sink({arch::console_write, arch::monotonic_ns});
@@ -29,7 +28,6 @@ extern "C" [[noreturn]] void arch_boot(uint64_t dtb_phys) {
   isb();
 
   boot::BootInfo& info = g_boot_info;
-  info.boot_counter = entered;
   info.kernel_phys_start = virt_to_phys(reinterpret_cast<uintptr_t>(__kernel_start));
   info.kernel_phys_end = virt_to_phys(reinterpret_cast<uintptr_t>(__kernel_end));
   const void* dtb = reinterpret_cast<void*>(phys_to_virt(dtb_phys));

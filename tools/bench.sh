@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Benchmarks under QEMU -icount shift=0,sleep=off: the guest clock advances
+# 1 ns per guest instruction, so every figure is guest instructions
+# (deterministic). Prints one table for both architectures.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools/setup.sh
+mkdir -p build/bench
+for arch in aarch64 x86_64; do
+  tools/build.sh "$arch" > "build/bench/$arch.build.log" 2>&1 || { tail -30 "build/bench/$arch.build.log"; exit 1; }
+  python3 tools/qemu.py --check --arch "$arch" --icount --image "build/$arch/kernel/rebound-ktest.bin" \
+    --append bench --expect "^bench: done" --output "build/bench/$arch.log" > /dev/null ||
+    { cat "build/bench/$arch.log"; echo "bench: $arch run failed" >&2; exit 1; }
+  python3 tools/qemu.py --check --arch "$arch" --icount --image "build/$arch/kernel/rebound.bin" \
+    --append halt --output "build/bench/$arch.boot.log" > /dev/null
+done
+python3 - <<'PY'
+import re
+rows, archs = {}, ["aarch64", "x86_64"]
+labels = {
+    "boot_to_banner": "boot: reset to banner (incl. firmware on x86_64)",
+    "call_3_frames_no_throw": "call through 3 frames with RAII, no throw",
+    "throw_catch_3_frames": "throw + catch across 3 frames with RAII",
+    "catch_unwind_no_fault": "catch_unwind around a call, no fault",
+    "catch_unwind_throw": "catch_unwind: C++ throw 3 frames deep",
+    "catch_unwind_null_read_fault": "catch_unwind: kernel null read -> Fault",
+}
+for a in archs:
+    for line in open(f"build/bench/{a}.log"):
+        m = re.match(r"bench: (\w+) (\d+)", line)
+        if m: rows.setdefault(m.group(1), {})[a] = int(m.group(2))
+    m = re.search(r"boot: banner at (\d+) ns", open(f"build/bench/{a}.boot.log").read())
+    if m: rows.setdefault("boot_to_banner", {})[a] = int(m.group(1))
+print("guest instructions per operation (QEMU 7.2 TCG, -icount shift=0,sleep=off)\n")
+print(f"| {'operation':<52} | {'aarch64':>10} | {'x86_64':>10} |")
+print(f"|{'-'*54}|{'-'*12}|{'-'*12}|")
+for key in labels:
+    v = rows.get(key, {})
+    cells = [f"{v[a]:>10,}" if a in v else f"{'n/a':>10}" for a in archs]
+    print(f"| {labels[key]:<52} | {cells[0]} | {cells[1]} |")
+PY

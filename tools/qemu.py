@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Boots a Rebound kernel image under QEMU (TCG) and reports what it did.
+
+Interactive (default): the serial console is the terminal (quit: Ctrl-A X).
+With --check: runs without a terminal under a timeout, echoes the console,
+checks --expect patterns and the guest's exit status, and exits 0 on success.
+The guest's status comes from semihosting SYS_EXIT (aarch64) or
+isa-debug-exit (x86_64: QEMU exits with status*2+1)."""
+import argparse
+import os
+import re
+import subprocess
+import sys
+
+MACHINES = {
+    "aarch64": ["qemu-system-aarch64", "-M", "virt,gic-version=3", "-cpu", "max",
+                "-semihosting-config", "enable=on,target=native"],
+    "x86_64": ["qemu-system-x86_64", "-M", "q35", "-cpu", "max", "-no-reboot",
+               "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"],
+}
+
+
+def command(args, interactive):
+    cmd = list(MACHINES[args.arch]) + ["-m", args.mem, "-smp", str(args.smp),
+                                       "-kernel", args.image, "-append", args.append]
+    cmd += ["-nographic"] if interactive else ["-display", "none", "-serial", "stdio",
+                                                "-monitor", "none"]
+    if args.icount:
+        cmd += ["-icount", "shift=0,sleep=off"]
+    if args.gdb:
+        cmd += ["-s", "-S"]
+    return cmd + args.qemu_args
+
+
+def guest_status(arch, rc):
+    if arch == "x86_64":
+        return (rc - 1) // 2 if rc % 2 == 1 else None  # 0: QEMU stopped without a status
+    return rc
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--arch", choices=sorted(MACHINES), default="aarch64")
+    p.add_argument("--image", required=True, help="flat kernel image (rebound.bin)")
+    p.add_argument("--append", default="", help="kernel command line")
+    p.add_argument("--mem", default="512M")
+    p.add_argument("--smp", type=int, default=1)
+    p.add_argument("--icount", action="store_true", help="-icount shift=0,sleep=off")
+    p.add_argument("--gdb", action="store_true", help="wait for gdb on :1234")
+    p.add_argument("--check", action="store_true", help="non-interactive test mode")
+    p.add_argument("--timeout", type=float, default=120)
+    p.add_argument("--expect", action="append", default=[], help="regex the console must show")
+    p.add_argument("--expect-status", type=int, default=0)
+    p.add_argument("--output", help="also write the console to this file")
+    p.add_argument("qemu_args", nargs="*", help="extra QEMU arguments (after --)")
+    args = p.parse_args()
+
+    if not os.path.exists(args.image):
+        sys.exit(f"qemu.py: no image {args.image} (build first)")
+    if not args.check:
+        cmd = command(args, interactive=True)
+        print("+ " + " ".join(cmd), file=sys.stderr)
+        os.execvp(cmd[0], cmd)
+
+    cmd = command(args, interactive=False)
+    print("+ " + " ".join(cmd), flush=True)
+    try:
+        run = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, timeout=args.timeout)
+        out, rc = run.stdout.decode(errors="replace").replace("\r", ""), run.returncode
+    except subprocess.TimeoutExpired as e:
+        out, rc = (e.stdout or b"").decode(errors="replace").replace("\r", ""), None
+    sys.stdout.write(out)
+    if args.output:
+        with open(args.output, "w") as f:
+            f.write(out)
+    failures = []
+    if rc is None:
+        failures.append(f"timed out after {args.timeout:.0f} s")
+    else:
+        status = guest_status(args.arch, rc)
+        if status != args.expect_status:
+            failures.append(f"guest exit status {status} (QEMU {rc}), expected {args.expect_status}")
+    for pattern in args.expect:
+        if not re.search(pattern, out, re.MULTILINE):
+            failures.append(f"console never showed /{pattern}/")
+    for f in failures:
+        print(f"qemu.py: FAIL: {f}")
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
