@@ -9,7 +9,7 @@ packages=(
   gcc-12-source          # GCC's unwinder is built from it with kernel flags
   qemu-system-arm qemu-system-x86
   libgtest-dev googletest
-  clang-format
+  clang-format gdb-multiarch
 )
 
 missing=()
