@@ -32,6 +32,24 @@ def command(args, interactive):
     return cmd + args.qemu_args
 
 
+ADDR2LINE = {"aarch64": "aarch64-linux-gnu-addr2line", "x86_64": "addr2line"}
+
+
+def symbolize(arch, elf, text):
+    """Appends function and file:line to each backtrace line ("  #n 0x...")."""
+    addrs = re.findall(r"^\s+#\d+ (0x[0-9a-f]+)$", text, re.MULTILINE)
+    if not addrs or not os.path.exists(elf):
+        return text
+    try:
+        out = subprocess.run([ADDR2LINE[arch], "-f", "-C", "-e", elf] + addrs, check=True,
+                             stdout=subprocess.PIPE).stdout.decode().splitlines()
+    except (OSError, subprocess.CalledProcessError):
+        return text
+    where = {a: f"{out[2 * i]} {os.path.basename(out[2 * i + 1])}" for i, a in enumerate(addrs)}
+    return re.sub(r"^(\s+#\d+ (0x[0-9a-f]+))$", lambda m: f"{m.group(1)}  {where[m.group(2)]}",
+                  text, flags=re.MULTILINE)
+
+
 def guest_status(arch, rc):
     if arch == "x86_64":
         return (rc - 1) // 2 if rc % 2 == 1 else None  # 0: QEMU stopped without a status
@@ -70,7 +88,7 @@ def main():
         out, rc = run.stdout.decode(errors="replace").replace("\r", ""), run.returncode
     except subprocess.TimeoutExpired as e:
         out, rc = (e.stdout or b"").decode(errors="replace").replace("\r", ""), None
-    sys.stdout.write(out)
+    sys.stdout.write(symbolize(args.arch, re.sub(r"\.bin$", ".elf", args.image), out))
     if args.output:
         with open(args.output, "w") as f:
             f.write(out)
