@@ -34,3 +34,10 @@ namespace arch {
 void set_cpu_local(void* block);
 void* cpu_local();
 }  // namespace arch
+
+namespace arch {
+// The user thread-pointer register (TPIDR_EL0, FS base): user state that the
+// kernel saves and restores but never uses for itself.
+uint64_t user_tls();
+void set_user_tls(uint64_t value);
+}  // namespace arch

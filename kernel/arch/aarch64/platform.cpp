@@ -55,4 +55,7 @@ void wait_for_interrupt() { asm volatile("wfi"); }
 void set_cpu_local(void* block) { WRITE_SYSREG(tpidr_el1, reinterpret_cast<uint64_t>(block)); }
 void* cpu_local() { return reinterpret_cast<void*>(READ_SYSREG(tpidr_el1)); }
 
+uint64_t user_tls() { return READ_SYSREG(tpidr_el0); }
+void set_user_tls(uint64_t value) { WRITE_SYSREG(tpidr_el0, value); }
+
 }  // namespace arch
