@@ -9,6 +9,7 @@ case "$target" in
   host) toolchain=() ;;
   *) echo "build.sh: unknown target '$target' (aarch64, x86_64, host)" >&2; exit 2 ;;
 esac
+mkdir -p build
 if [ ! -f "build/$target/build.ninja" ]; then
   cmake -S . -B "build/$target" -G Ninja "${toolchain[@]}" > "build/$target.configure.log" 2>&1 ||
     { cat "build/$target.configure.log"; exit 1; }

@@ -12,6 +12,7 @@ cd "$(dirname "$0")/.."
 arch=${ARCH:-aarch64}
 case "$arch" in aarch64|x86_64) ;; *) echo "run.sh: ARCH must be aarch64 or x86_64" >&2; exit 2 ;; esac
 tools/setup.sh
+mkdir -p build
 tools/build.sh "$arch" > "build/$arch.build.log" 2>&1 || { tail -40 "build/$arch.build.log"; exit 1; }
 image=build/$arch/kernel/rebound${IMAGE:+-$IMAGE}.bin
 args=(--arch "$arch" --image "$image" --append "${APPEND:-}" --mem "${MEM:-512M}" --smp "${SMP:-1}")
