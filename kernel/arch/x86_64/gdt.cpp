@@ -1,0 +1,74 @@
+// The kernel's GDT: flat 64-bit code and data segments (long mode ignores
+// their base and limit) and the TSS, whose only job for now is the interrupt
+// stack table: a double fault (a fault while the CPU pushes an exception
+// frame, e.g. on a kernel stack overflow) switches to a stack of its own
+// instead of escalating to a triple fault and a silent reset.
+#include "arch/x86_64/gdt.h"
+
+#include <cstdint>
+
+namespace arch::x86_64 {
+namespace {
+
+struct [[gnu::packed]] Tss {
+  uint32_t reserved0;
+  uint64_t rsp[3];  // stacks for entries from rings 0-2 (user mode: later)
+  uint64_t reserved1;
+  uint64_t ist[7];  // interrupt stack table, slots 1-7
+  uint64_t reserved2;
+  uint16_t reserved3;
+  uint16_t io_bitmap_offset;  // past the limit: no I/O bitmap
+};
+static_assert(sizeof(Tss) == 104);
+
+struct [[gnu::packed]] DescriptorPointer {
+  uint16_t limit;
+  uint64_t base;
+};
+
+// Segment descriptors: present, ring 0, code (64-bit) and data (writable).
+constexpr uint64_t kKernelCode = 0x00af9a000000ffff;
+constexpr uint64_t kKernelData = 0x00cf92000000ffff;
+constexpr uint64_t kTssAvailable = 0x89;  // present, 64-bit TSS, not busy
+
+alignas(16) uint64_t g_gdt[5];  // null, code, data, TSS (two entries)
+alignas(16) Tss g_tss;
+alignas(16) uint8_t g_double_fault_stack[16384];
+
+static_assert(X86_KERNEL_CS == 1 * 8 && X86_KERNEL_DS == 2 * 8 && X86_TSS_SELECTOR == 3 * 8);
+
+}  // namespace
+
+void gdt_init() {
+  g_tss.ist[kDoubleFaultIst - 1] =
+      reinterpret_cast<uint64_t>(g_double_fault_stack + sizeof g_double_fault_stack);
+  g_tss.io_bitmap_offset = sizeof(Tss);
+
+  const auto tss = reinterpret_cast<uint64_t>(&g_tss);
+  const uint64_t limit = sizeof(Tss) - 1;
+  g_gdt[0] = 0;
+  g_gdt[1] = kKernelCode;
+  g_gdt[2] = kKernelData;
+  g_gdt[3] = (limit & 0xffff) | (tss & 0xffffff) << 16 | kTssAvailable << 40 |
+             ((limit >> 16) & 0xf) << 48 | ((tss >> 24) & 0xff) << 56;
+  g_gdt[4] = tss >> 32;
+
+  const DescriptorPointer gdtr{sizeof g_gdt - 1, reinterpret_cast<uint64_t>(g_gdt)};
+  asm volatile(
+      "lgdt %0\n"
+      // Reload CS with a far return, then the data segments. Not FS and GS:
+      // loading them would clear their bases (GS holds the CPU-local block).
+      "pushq %1\n"
+      "leaq 1f(%%rip), %%rax\n"
+      "pushq %%rax\n"
+      "lretq\n"
+      "1: mov %2, %%ss\n"
+      "mov %2, %%ds\n"
+      "mov %2, %%es\n"
+      "ltr %w3\n"
+      :
+      : "m"(gdtr), "i"(X86_KERNEL_CS), "r"(X86_KERNEL_DS), "r"(X86_TSS_SELECTOR)
+      : "rax", "memory");
+}
+
+}  // namespace arch::x86_64

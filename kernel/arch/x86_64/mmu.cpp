@@ -1,0 +1,110 @@
+// The kernel's final page tables on x86_64 (4 levels): the kernel image at
+// kKernelVbase + phys, page by page W^X (text RX, rodata R, data RW), with an
+// unmapped guard page below the boot stack; every range of the memory map at
+// kDirectMapBase + phys, writable and never executable (the kernel image's
+// text and rodata read-only there too). The lower half is left empty for user
+// space: a kernel access to a low address (a null pointer) faults.
+#include "arch/x86_64/mmu.h"
+
+#include "arch/x86_64/cpu.h"
+#include "recovery/panic.h"
+
+extern "C" char __text_start[], __text_end[], __rodata_start[], __rodata_end[], __data_start[],
+    __data_end[], boot_stack_guard[];
+
+namespace arch::x86_64 {
+namespace {
+
+constexpr uint64_t kPresent = 1 << 0, kWritable = 1 << 1, kAccessed = 1 << 5, kDirty = 1 << 6,
+                   kLarge = 1 << 7, kGlobal = 1 << 8, kNoExecute = 1ull << 63;
+constexpr uint64_t kAddrMask = 0x000ffffffffff000;
+constexpr uint64_t kPageSize = 4096, kLargePageSize = 2ull << 20;
+
+// Upper levels allow everything; the leaves decide. Accessed and dirty are
+// preset so that the CPU never writes them back.
+constexpr uint64_t kTable = kPresent | kWritable;
+constexpr uint64_t kText = kPresent | kAccessed | kGlobal;
+constexpr uint64_t kReadOnly = kPresent | kAccessed | kGlobal | kNoExecute;
+constexpr uint64_t kData = kPresent | kWritable | kAccessed | kDirty | kGlobal | kNoExecute;
+
+// Page-table pages for the kernel's own mappings, until the frame allocator
+// exists (issue: Memory).
+constexpr int kPoolPages = 64;
+alignas(4096) uint64_t g_pool[kPoolPages][512];
+int g_pool_used = 0;
+uint64_t* g_root = nullptr;
+
+uint64_t* new_table() {
+  if (g_pool_used == kPoolPages) recovery::panic("mmu: out of boot page-table pages");
+  return g_pool[g_pool_used++];  // zeroed: it is in .bss
+}
+
+uint64_t* next_level(uint64_t* table, unsigned index) {
+  uint64_t& e = table[index];
+  if ((e & kPresent) == 0) {
+    uint64_t* t = new_table();
+    e = virt_to_phys(reinterpret_cast<uintptr_t>(t)) | kTable;
+    return t;
+  }
+  if ((e & kLarge) != 0) recovery::panic("mmu: mapping over a large page");
+  return reinterpret_cast<uint64_t*>(phys_to_virt(e & kAddrMask));
+}
+
+// Maps [va, va+size) to pa with `attrs`, using 2 MiB pages where aligned.
+void map(uintptr_t va, uint64_t pa, uint64_t size, uint64_t attrs) {
+  while (size > 0) {
+    uint64_t* pdpt = next_level(g_root, (va >> 39) & 511);
+    uint64_t* pd = next_level(pdpt, (va >> 30) & 511);
+    uint64_t& pde = pd[(va >> 21) & 511];
+    if ((va | pa) % kLargePageSize == 0 && size >= kLargePageSize) {
+      if ((pde & kPresent) != 0 && (pde & kLarge) == 0)
+        recovery::panic("mmu: large page over a page table");
+      pde = pa | attrs | kLarge;
+      va += kLargePageSize, pa += kLargePageSize, size -= kLargePageSize;
+      continue;
+    }
+    uint64_t* pt = next_level(pd, (va >> 21) & 511);
+    pt[(va >> 12) & 511] = pa | attrs;
+    va += kPageSize, pa += kPageSize, size -= kPageSize;
+  }
+}
+
+void map_kernel_range(const char* start, const char* end, uint64_t attrs) {
+  const auto va = reinterpret_cast<uintptr_t>(start);
+  map(va, virt_to_phys(va), reinterpret_cast<uintptr_t>(end) - va, attrs);
+}
+
+// The kernel image's alias in the direct map.
+void map_kernel_alias(const char* start, const char* end, uint64_t attrs) {
+  const uint64_t pa = virt_to_phys(reinterpret_cast<uintptr_t>(start));
+  map(phys_to_virt(pa), pa, static_cast<uint64_t>(end - start), attrs);
+}
+
+}  // namespace
+
+void mmu_init(const boot::MemoryMap& memory) {
+  g_root = new_table();
+  map_kernel_range(__text_start, __text_end, kText);
+  map_kernel_range(__rodata_start, __rodata_end, kReadOnly);
+  map_kernel_range(__data_start, boot_stack_guard, kData);
+  map_kernel_range(boot_stack_guard + kPageSize, __data_end, kData);
+
+  map_kernel_alias(__text_start, __rodata_end, kReadOnly);
+  map_kernel_alias(__data_start, __data_end, kData);
+  for (size_t i = 0; i < memory.size(); ++i) {
+    const boot::Region& r = memory[i];
+    if (r.kind == boot::RegionKind::kernel) continue;  // its alias is above
+    const uint64_t base = r.base & ~(kPageSize - 1);
+    const uint64_t end = (r.end() + kPageSize - 1) & ~(kPageSize - 1);
+    map(phys_to_virt(base), base, end - base, kData);
+  }
+
+  // NX bits mean something, ring 0 honours read-only pages, kernel pages are
+  // global (kept in the TLB across address-space switches).
+  wrmsr(kMsrEfer, rdmsr(kMsrEfer) | kEferNxe);
+  write_cr0(read_cr0() | kCr0Wp);
+  write_cr4(read_cr4() | kCr4Pge);
+  write_cr3(virt_to_phys(reinterpret_cast<uintptr_t>(g_root)));
+}
+
+}  // namespace arch::x86_64

@@ -1,0 +1,209 @@
+// x86_64 exceptions taken in the kernel: the IDT, and the decoding of a trap
+// frame into a Fault for the portable policy (throw at the faulting
+// instruction, or halt outside any catch_unwind region).
+#include "arch/x86_64/traps.h"
+
+#include "arch/x86_64/gdt.h"
+#include "arch/x86_64/trap_frame.h"
+#include "recovery/panic.h"
+#include "recovery/trap_to_exception.h"
+
+extern "C" const uint64_t x86_64_trap_stubs[32];  // vectors.S
+
+namespace arch::x86_64 {
+namespace {
+
+using recovery::Fault;
+using recovery::FaultKind;
+
+enum Vector : uint64_t {
+  kDivideError = 0,
+  kDebug = 1,
+  kNmi = 2,
+  kBreakpoint = 3,
+  kInvalidOpcode = 6,
+  kDeviceNotAvailable = 7,
+  kDoubleFault = 8,
+  kSegmentNotPresent = 11,
+  kStackSegment = 12,
+  kGeneralProtection = 13,
+  kPageFault = 14,
+  kAlignmentCheck = 17,
+  kMachineCheck = 18,
+  kExceptionVectors = 32,
+};
+
+const char* const kVectorNames[kExceptionVectors] = {
+    "#DE divide error",
+    "#DB debug",
+    "NMI",
+    "#BP breakpoint",
+    "#OF overflow",
+    "#BR bound range exceeded",
+    "#UD invalid opcode",
+    "#NM device not available",
+    "#DF double fault",
+    "coprocessor segment overrun",
+    "#TS invalid TSS",
+    "#NP segment not present",
+    "#SS stack-segment fault",
+    "#GP general protection",
+    "#PF page fault",
+    "reserved vector 15",
+    "#MF x87 floating-point error",
+    "#AC alignment check",
+    "#MC machine check",
+    "#XM SIMD floating-point error",
+    "#VE virtualization exception",
+    "#CP control protection",
+    "reserved vector 22",
+    "reserved vector 23",
+    "reserved vector 24",
+    "reserved vector 25",
+    "reserved vector 26",
+    "reserved vector 27",
+    "#HV hypervisor injection",
+    "#VC VMM communication",
+    "#SX security exception",
+    "reserved vector 31",
+};
+
+// #PF error code bits.
+constexpr uint64_t kPfPresent = 1 << 0, kPfWrite = 1 << 1, kPfReserved = 1 << 3, kPfFetch = 1 << 4,
+                   kPfProtectionKey = 1 << 5;
+// Selector error code (#GP, #NP, #SS, #TS): the index refers to the IDT.
+constexpr uint64_t kSelectorIdt = 1 << 1;
+
+const char* page_fault_reason(uint64_t error) {
+  if ((error & kPfReserved) != 0) return "reserved bit set";
+  if ((error & kPfProtectionKey) != 0) return "protection key";
+  return (error & kPfPresent) != 0 ? "protection" : "not present";
+}
+
+Fault describe(const TrapFrame& f) {
+  Fault fault;
+  fault.pc = f.rip;
+  const auto error = static_cast<unsigned long>(f.error_code);
+  switch (f.vector) {
+    case kPageFault:
+      fault.kind =
+          (f.error_code & kPfFetch) != 0 ? FaultKind::instruction_fault : FaultKind::page_fault;
+      fault.address = f.cr2;
+      fault.set_message("kernel page fault (%s, %s) at %p",
+                        (f.error_code & kPfFetch) != 0   ? "fetch"
+                        : (f.error_code & kPfWrite) != 0 ? "write"
+                                                         : "read",
+                        page_fault_reason(f.error_code), reinterpret_cast<void*>(f.cr2));
+      break;
+    case kInvalidOpcode:
+    case kBreakpoint:
+      fault.kind = FaultKind::undefined_instruction;
+      fault.set_message("%s", kVectorNames[f.vector]);
+      break;
+    case kDeviceNotAvailable:
+      fault.kind = FaultKind::undefined_instruction;
+      fault.set_message("x87/SSE instruction in the kernel (#NM)");
+      break;
+    case kDivideError:
+      fault.kind = FaultKind::divide_error;
+      fault.set_message("%s", kVectorNames[f.vector]);
+      break;
+    case kAlignmentCheck:
+      fault.kind = FaultKind::alignment;
+      fault.set_message("%s", kVectorNames[f.vector]);
+      break;
+    case kGeneralProtection:
+    case kSegmentNotPresent:
+    case kStackSegment:
+      fault.kind = FaultKind::protection;
+      if ((f.error_code & kSelectorIdt) != 0)
+        fault.set_message("%s: no handler for interrupt vector %lu", kVectorNames[f.vector],
+                          error >> 3);
+      else
+        fault.set_message("%s (error %#lx)", kVectorNames[f.vector], error);
+      break;
+    default:
+      fault.kind = FaultKind::unknown_trap;
+      fault.set_message("%s (error %#lx)",
+                        f.vector < kExceptionVectors ? kVectorNames[f.vector] : "bad vector",
+                        error);
+      break;
+  }
+  return fault;
+}
+
+// Failures no catch_unwind can take: halt without walking the stack, which
+// may be what failed (a double fault on a kernel stack overflow).
+[[noreturn]] void halt(const TrapFrame& frame, const char* why) {
+  Fault fault = describe(frame);
+  fault.kind = FaultKind::unknown_trap;
+  fault.set_message("%s: %s", kVectorNames[frame.vector], why);
+  recovery::halt_with(fault);
+}
+
+struct [[gnu::packed]] Gate {
+  uint16_t offset_low;
+  uint16_t selector;
+  uint8_t ist;
+  uint8_t type;
+  uint16_t offset_mid;
+  uint32_t offset_high;
+  uint32_t reserved;
+};
+static_assert(sizeof(Gate) == 16);
+constexpr uint8_t kInterruptGate = 0x8e;  // present, ring 0, interrupts off on entry
+
+// All 256 vectors: an interrupt without a handler is a #NP naming it.
+alignas(16) Gate g_idt[256];
+
+}  // namespace
+
+void idt_init() {
+  for (unsigned v = 0; v < kExceptionVectors; ++v) {
+    const uint64_t stub = x86_64_trap_stubs[v];
+    g_idt[v] = Gate{static_cast<uint16_t>(stub),
+                    X86_KERNEL_CS,
+                    static_cast<uint8_t>(v == kDoubleFault ? kDoubleFaultIst : 0),
+                    kInterruptGate,
+                    static_cast<uint16_t>(stub >> 16),
+                    static_cast<uint32_t>(stub >> 32),
+                    0};
+  }
+  struct [[gnu::packed]] {
+    uint16_t limit;
+    uint64_t base;
+  } idtr{sizeof g_idt - 1, reinterpret_cast<uint64_t>(g_idt)};
+  asm volatile("lidt %0" ::"m"(idtr) : "memory");
+}
+
+}  // namespace arch::x86_64
+
+using arch::x86_64::TrapFrame;
+
+extern "C" uint64_t x86_64_trap(TrapFrame* frame) {
+  using namespace arch::x86_64;
+  if ((frame->cs & 3) != 0) halt(*frame, "trap from user mode (not supported yet)");
+  switch (frame->vector) {
+    case kDoubleFault: halt(*frame, "kernel stack overflow?");
+    case kNmi: halt(*frame, "unexpected");
+    case kMachineCheck: halt(*frame, "hardware error");
+    case kBreakpoint: frame->rip -= 1; break;  // int3 traps after itself
+    default: break;
+  }
+  const recovery::Fault fault = describe(*frame);
+  if (!recovery::on_kernel_fault(fault)) return 0;
+  if (!recovery::has_unwind_info(frame->rip)) {
+    // A call through a bad function pointer: nothing at rip can be unwound.
+    // Raise the fault at the call site instead: pop the return address the
+    // call pushed and point rip into the call instruction (as an unwinder
+    // does with a return address), the other registers as they are.
+    frame->rip = *reinterpret_cast<const uint64_t*>(frame->rsp) - 1;
+    frame->rsp += 8;
+    if (!recovery::has_unwind_info(frame->rip)) recovery::halt_with(fault);
+  }
+  return 1;  // vectors.S resumes in fault_trampoline
+}
+
+extern "C" [[noreturn]] void arch_throw_fault(TrapFrame* frame) {
+  recovery::throw_fault(arch::x86_64::describe(*frame));
+}

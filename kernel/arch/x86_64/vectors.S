@@ -1,0 +1,135 @@
+// Exception entry stubs and the fault trampoline.
+//
+// Every exception saves a TrapFrame (trap_frame.h) on the current stack and
+// calls the C++ handler. For a kernel fault inside a catch_unwind region the
+// handler returns 1: we then "return" (iretq) into fault_trampoline with RSP
+// pointing at the saved frame. The trampoline calls arch_throw_fault(frame),
+// and its CFI describes the frame as a signal frame: the unwinder sees the
+// faulting instruction as the caller, with every register as it was, so the
+// exception unwinds through the faulting function itself. The entry code
+// carries the same CFI, so that a backtrace taken inside the handler (a fault
+// outside any region) walks into the interrupted code. See aarch64/vectors.S:
+// same design.
+
+#define FRAME_SIZE 192
+#define FRAME_VECTOR 136
+#define FRAME_CS 160
+#define FRAME_RFLAGS 168
+#define FRAME_SS 184
+
+// CFI for code running with RSP = a TrapFrame: the frame is the CFA, every
+// register is saved in it (DWARF numbers: 0 rax, 1 rdx, 2 rcx, 3 rbx, 4 rsi,
+// 5 rdi, 6 rbp, 7 rsp, 8-15 r8-r15), the interrupted RSP too, and the return
+// address (column 16) is the interrupted RIP. Exact wherever RSP is the
+// frame: at the call of the handler and in the trampoline.
+.macro FRAME_CFI
+  .cfi_signal_frame
+  .cfi_def_cfa %rsp, 0
+  .irp n, 0,1,2,3,4,5,6
+  .cfi_offset \n, 16 + \n * 8
+  .endr
+  .cfi_offset 7, 176
+  .irp n, 8,9,10,11,12,13,14,15
+  .cfi_offset \n, 8 + \n * 8
+  .endr
+  .cfi_offset 16, 152
+.endm
+
+// One stub per vector: a dummy error code where the CPU pushes none, so that
+// every frame has the same layout, then the vector number.
+.macro STUB vector
+  .balign 16
+stub_\vector:
+  .if !(\vector == 8 || (\vector >= 10 && \vector <= 14) || \vector == 17 || \vector == 21 || \vector == 29 || \vector == 30)
+  pushq $0
+  .endif
+  pushq $\vector
+  jmp trap_entry
+.endm
+
+  .text
+  .balign 16
+  .type trap_stubs, @function
+trap_stubs:
+  .irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+  STUB \v
+  .endr
+  .size trap_stubs, . - trap_stubs
+
+  .type trap_entry, %function
+trap_entry:
+  .cfi_startproc simple
+  FRAME_CFI
+  push %r15
+  push %r14
+  push %r13
+  push %r12
+  push %r11
+  push %r10
+  push %r9
+  push %r8
+  push %rbp
+  push %rdi
+  push %rsi
+  push %rbx
+  push %rcx
+  push %rdx
+  push %rax
+  sub $16, %rsp
+  mov %cr2, %rax
+  mov %rax, 0(%rsp)
+  movq $0, 8(%rsp)
+  cld                         // the C++ ABI's direction flag
+  mov %rsp, %rdi
+  call x86_64_trap            // 0: resume; 1: throw at the faulting rip
+  test %rax, %rax
+  jnz 1f
+  add $16, %rsp
+  pop %rax
+  pop %rdx
+  pop %rcx
+  pop %rbx
+  pop %rsi
+  pop %rdi
+  pop %rbp
+  pop %r8
+  pop %r9
+  pop %r10
+  pop %r11
+  pop %r12
+  pop %r13
+  pop %r14
+  pop %r15
+  add $16, %rsp               // vector and error code
+  iretq
+  // Resume in fault_trampoline on the interrupted stack, just below the
+  // frame, with the interrupted RFLAGS (interrupt flag included), CS and SS.
+1:mov %rsp, %rdi
+  pushq FRAME_SS(%rdi)
+  push %rdi                   // RSP = the frame
+  pushq FRAME_RFLAGS(%rdi)
+  pushq FRAME_CS(%rdi)
+  lea fault_trampoline(%rip), %rax
+  push %rax
+  iretq
+  .cfi_endproc
+  .size trap_entry, . - trap_entry
+
+  .global fault_trampoline
+  .type fault_trampoline, @function
+fault_trampoline:
+  .cfi_startproc simple
+  FRAME_CFI
+  call arch_throw_fault       // (rdi = frame) never returns
+  ud2
+  .cfi_endproc
+  .size fault_trampoline, . - fault_trampoline
+
+// The stubs' addresses, for the IDT (traps.cpp).
+  .section .rodata
+  .balign 8
+  .global x86_64_trap_stubs
+x86_64_trap_stubs:
+  .irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+  .quad stub_\v
+  .endr
