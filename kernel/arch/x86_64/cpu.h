@@ -49,6 +49,17 @@ inline void wrmsr(uint32_t msr, uint64_t value) {
                : "memory");
 }
 
+struct CpuidResult {
+  uint32_t eax, ebx, ecx, edx;
+};
+inline CpuidResult cpuid(uint32_t leaf, uint32_t subleaf = 0) {
+  CpuidResult r;
+  asm volatile("cpuid"
+               : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+               : "a"(leaf), "c"(subleaf));
+  return r;
+}
+
 inline uint8_t inb(uint16_t port) {
   uint8_t v;
   asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port));

@@ -18,7 +18,7 @@ namespace {
 constexpr uint64_t kPresent = 1 << 0, kWritable = 1 << 1, kAccessed = 1 << 5, kDirty = 1 << 6,
                    kLarge = 1 << 7, kGlobal = 1 << 8, kNoExecute = 1ull << 63;
 constexpr uint64_t kAddrMask = 0x000ffffffffff000;
-constexpr uint64_t kPageSize = 4096, kLargePageSize = 2ull << 20;
+constexpr uint64_t kPageSize = 4096;
 
 // Upper levels allow everything; the leaves decide. Accessed and dirty are
 // preset so that the CPU never writes them back.
@@ -50,22 +50,32 @@ uint64_t* next_level(uint64_t* table, unsigned index) {
   return reinterpret_cast<uint64_t*>(phys_to_virt(e & kAddrMask));
 }
 
-// Maps [va, va+size) to pa with `attrs`, using 2 MiB pages where aligned.
+// Whether a page-directory-pointer entry may map 1 GiB (CPUID: pdpe1gb).
+bool g_gigabyte_pages = false;
+
+bool large_pages_at(unsigned shift) { return shift == 21 || (shift == 30 && g_gigabyte_pages); }
+
+// Maps [va, va+size) to pa with `attrs`, using the largest pages that fit
+// (2 MiB, 1 GiB) where va and pa are aligned.
 void map(uintptr_t va, uint64_t pa, uint64_t size, uint64_t attrs) {
   while (size > 0) {
-    uint64_t* pdpt = next_level(g_root, (va >> 39) & 511);
-    uint64_t* pd = next_level(pdpt, (va >> 30) & 511);
-    uint64_t& pde = pd[(va >> 21) & 511];
-    if ((va | pa) % kLargePageSize == 0 && size >= kLargePageSize) {
-      if ((pde & kPresent) != 0 && (pde & kLarge) == 0)
-        recovery::panic("mmu: large page over a page table");
-      pde = pa | attrs | kLarge;
-      va += kLargePageSize, pa += kLargePageSize, size -= kLargePageSize;
-      continue;
+    uint64_t* table = g_root;
+    for (unsigned shift = 39;; shift -= 9) {
+      const unsigned index = (va >> shift) & 511;
+      const uint64_t page = uint64_t{1} << shift;
+      if (shift == 12) {
+        table[index] = pa | attrs;
+      } else if (large_pages_at(shift) && (va | pa) % page == 0 && size >= page) {
+        if ((table[index] & kPresent) != 0 && (table[index] & kLarge) == 0)
+          recovery::panic("mmu: large page over a page table");
+        table[index] = pa | attrs | kLarge;
+      } else {
+        table = next_level(table, index);
+        continue;
+      }
+      va += page, pa += page, size -= page;
+      break;
     }
-    uint64_t* pt = next_level(pd, (va >> 21) & 511);
-    pt[(va >> 12) & 511] = pa | attrs;
-    va += kPageSize, pa += kPageSize, size -= kPageSize;
   }
 }
 
@@ -83,6 +93,8 @@ void map_kernel_alias(const char* start, const char* end, uint64_t attrs) {
 }  // namespace
 
 void mmu_init(const boot::MemoryMap& memory) {
+  constexpr uint32_t kCpuidExtendedFeatures = 0x80000001, kCpuidPdpe1gb = 1u << 26;
+  g_gigabyte_pages = (cpuid(kCpuidExtendedFeatures).edx & kCpuidPdpe1gb) != 0;
   g_root = new_table();
   map_kernel_range(__text_start, __text_end, kText);
   map_kernel_range(__rodata_start, __rodata_end, kReadOnly);
