@@ -137,7 +137,9 @@ Fault describe(const TrapFrame& f) {
 [[noreturn]] void halt(const TrapFrame& frame, const char* why) {
   Fault fault = describe(frame);
   fault.kind = FaultKind::unknown_trap;
-  fault.set_message("%s: %s", kVectorNames[frame.vector], why);
+  fault.address = frame.vector == kDoubleFault ? frame.cr2 : 0;  // of the #PF before, if any
+  fault.set_message("%s: %s (rsp %p)", kVectorNames[frame.vector], why,
+                    reinterpret_cast<void*>(frame.rsp));
   recovery::halt_with(fault);
 }
 
