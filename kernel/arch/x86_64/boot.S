@@ -3,10 +3,11 @@
 // fields (where the flat image goes, physical). The loader enters _start in
 // 32-bit protected mode, paging off, with eax = multiboot magic and ebx = the
 // physical address of the multiboot info. We zero .bss, build early page
-// tables that map the first 1 GiB three times with 2 MiB pages (identity, for
-// the switch; at KERNEL_VBASE, for the kernel image; at DIRECT_MAP_BASE, to
-// read the multiboot info), enter long mode, jump to the upper half and call
-// arch_boot(magic, info). mmu.cpp later replaces these tables with W^X ones.
+// tables with 2 MiB pages that map the first 4 GiB at 0 (identity, for the
+// switch) and at DIRECT_MAP_BASE (the multiboot info, whose pointers are
+// 32-bit), and the first 2 GiB at KERNEL_VBASE (the kernel image), enter long
+// mode, jump to the upper half and call arch_boot(magic, info). mmu.cpp later
+// replaces these tables with W^X ones.
 
 #include "arch/x86_64/gdt.h"
 
@@ -80,17 +81,33 @@ _start:
   xor %eax, %eax
   rep stosl
 
-  // boot_pd: 512 x 2 MiB pages, physical 0 - 1 GiB, writable and executable.
+  // boot_pd: 4 page directories of 512 x 2 MiB pages, physical 0 - 4 GiB,
+  // writable and executable.
   mov $PHYS(boot_pd), %edi
   mov $(PTE_PRESENT | PTE_WRITABLE | PTE_LARGE), %eax
-  mov $512, %ecx
+  xor %edx, %edx              // high half of the entry: the physical address's bit 32 and up
+  mov $(4 * 512), %ecx
 1:mov %eax, (%edi)
+  mov %edx, 4(%edi)
   add $0x200000, %eax
+  adc $0, %edx
   add $8, %edi
   loop 1b
+  // boot_pdpt_low: 0 - 4 GiB, at 0 (identity) and at DIRECT_MAP_BASE.
+  mov $PHYS(boot_pdpt_low), %edi
   mov $(PHYS(boot_pd) + PTE_PRESENT + PTE_WRITABLE), %eax
-  mov %eax, PHYS(boot_pdpt_low)               // 0 and DIRECT_MAP_BASE
-  mov %eax, PHYS(boot_pdpt_high) + 510 * 8    // KERNEL_VBASE (-2 GiB)
+  mov %eax, 0(%edi)
+  add $4096, %eax
+  mov %eax, 8(%edi)
+  add $4096, %eax
+  mov %eax, 16(%edi)
+  add $4096, %eax
+  mov %eax, 24(%edi)
+  // boot_pdpt_high: 0 - 2 GiB at KERNEL_VBASE (-2 GiB).
+  mov $(PHYS(boot_pd) + PTE_PRESENT + PTE_WRITABLE), %eax
+  mov %eax, PHYS(boot_pdpt_high) + 510 * 8
+  add $4096, %eax
+  mov %eax, PHYS(boot_pdpt_high) + 511 * 8
   mov $(PHYS(boot_pdpt_low) + PTE_PRESENT + PTE_WRITABLE), %eax
   mov %eax, PHYS(boot_pml4)                   // identity (the switch)
   mov %eax, PHYS(boot_pml4) + 256 * 8         // 0xffff800000000000
@@ -183,7 +200,7 @@ start64:
 boot_pml4: .space 4096
 boot_pdpt_low: .space 4096
 boot_pdpt_high: .space 4096
-boot_pd: .space 4096
+boot_pd: .space 4 * 4096
 // mmu.cpp leaves the guard page unmapped: a boot stack overflow faults, and
 // the double fault it turns into runs on its own stack (gdt.cpp).
   .global boot_stack_guard

@@ -18,8 +18,8 @@ namespace {
 
 boot::BootInfo g_boot_info;
 
-// Until mmu_init, the direct map covers the first 1 GiB (boot.S), where the
-// loader leaves the multiboot info, its memory map and the command line.
+// Until mmu_init, the direct map covers the first 4 GiB (boot.S): all that
+// the 32-bit pointers of the multiboot info can reach.
 const void* early_phys_to_pointer(uint64_t phys) {
   return reinterpret_cast<const void*>(arch::x86_64::phys_to_virt(phys));
 }
