@@ -116,9 +116,11 @@ Fault describe(const TrapFrame& f) {
     case kSegmentNotPresent:
     case kStackSegment:
       fault.kind = FaultKind::protection;
+      // A vector without a gate: the error code is vector * 8 + 2 (QEMU 7.2's
+      // TCG reports vector * 16 + 2 in long mode, fixed in later versions).
       if ((f.error_code & kSelectorIdt) != 0)
-        fault.set_message("%s: no handler for interrupt vector %lu", kVectorNames[f.vector],
-                          error >> 3);
+        fault.set_message("%s: no gate for interrupt vector %lu (error %#lx)",
+                          kVectorNames[f.vector], error >> 3, error);
       else
         fault.set_message("%s (error %#lx)", kVectorNames[f.vector], error);
       break;
@@ -155,7 +157,7 @@ struct [[gnu::packed]] Gate {
 static_assert(sizeof(Gate) == 16);
 constexpr uint8_t kInterruptGate = 0x8e;  // present, ring 0, interrupts off on entry
 
-// All 256 vectors: an interrupt without a handler is a #NP naming it.
+// All 256 vectors: an interrupt without a gate raises a #GP naming it.
 alignas(16) Gate g_idt[256];
 
 }  // namespace
