@@ -8,11 +8,11 @@
 #if defined(__aarch64__)
 #define ARCH_UNDEFINED_INSTRUCTION() asm volatile("udf #0" ::: "memory")
 // An exclusive load must be aligned even where ordinary loads need not be.
-#define ARCH_MISALIGNED_ACCESS(p) \
-  ({                               \
-    uint64_t v_;                   \
+#define ARCH_MISALIGNED_ACCESS(p)                                 \
+  ({                                                              \
+    uint64_t v_;                                                  \
     asm volatile("ldxr %0, [%1]" : "=r"(v_) : "r"(p) : "memory"); \
-    v_;                            \
+    v_;                                                           \
   })
 #define ARCH_HAS_ALIGNMENT_FAULT 1
 #elif defined(__x86_64__)

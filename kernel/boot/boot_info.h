@@ -1,5 +1,6 @@
 // What the architecture's boot code hands to the portable kernel.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 
 #include "boot/memory_map.h"
@@ -7,10 +8,23 @@
 namespace boot {
 
 struct BootInfo {
-  MemoryMap memory;           // RAM and reserved ranges, kernel image marked
-  const char* cmdline = "";   // kernel command line (QEMU -append)
+  MemoryMap memory;          // RAM and reserved ranges, kernel image marked
+  const char* cmdline = "";  // kernel command line (QEMU -append)
   uint64_t kernel_phys_start = 0;
   uint64_t kernel_phys_end = 0;
+
+  // Copies the loader's command line (at most `length` bytes, truncated to
+  // fit) into the kernel: the loader's memory is about to become free RAM.
+  void set_cmdline(const char* text, size_t length) {
+    size_t n = 0;
+    for (; n < length && n < sizeof cmdline_storage - 1 && text[n] != '\0'; ++n)
+      cmdline_storage[n] = text[n];
+    cmdline_storage[n] = '\0';
+    cmdline = cmdline_storage;
+  }
+
+ private:
+  char cmdline_storage[256] = {};
 };
 
 }  // namespace boot

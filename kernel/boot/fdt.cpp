@@ -128,14 +128,12 @@ bool fdt_parse(const void* blob, size_t limit, MemoryMap& map, FdtInfo& info, Fd
         pos += align4(len);
         break;
       }
-      case kNop:
-        break;
+      case kNop: break;
       case kEnd:
         if (depth != 0) return error = FdtError::bad_structure, false;
         map.sort();
         return true;
-      default:
-        return error = FdtError::bad_structure, false;
+      default: return error = FdtError::bad_structure, false;
     }
   }
 }

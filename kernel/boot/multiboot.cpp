@@ -41,6 +41,10 @@ bool multiboot_parse(uint32_t magic, const MultibootInfo& info, PhysToVirt phys_
   cmdline = (info.flags & kFlagCmdline) != 0 && info.cmdline != 0
                 ? static_cast<const char*>(phys_to_virt(info.cmdline))
                 : "";
+  // Loaders (QEMU, GRUB) start the command line with the kernel's file name:
+  // the kernel's options are the words after it.
+  while (*cmdline != '\0' && *cmdline != ' ') ++cmdline;
+  while (*cmdline == ' ') ++cmdline;
   if ((info.flags & kFlagMmap) == 0) return error = MultibootError::no_memory_map, false;
   const auto* base = static_cast<const uint8_t*>(phys_to_virt(info.mmap_addr));
   for (uint32_t off = 0; off < info.mmap_length;) {
@@ -50,8 +54,7 @@ bool multiboot_parse(uint32_t magic, const MultibootInfo& info, PhysToVirt phys_
     __builtin_memcpy(&e, base + off, sizeof e);
     if (e.size < sizeof(MmapEntry) - sizeof(uint32_t))
       return error = MultibootError::bad_memory_map, false;
-    if (!map.add(e.base, e.length, kind_of(e.type)))
-      return error = MultibootError::map_full, false;
+    if (!map.add(e.base, e.length, kind_of(e.type))) return error = MultibootError::map_full, false;
     off += e.size + sizeof(uint32_t);
   }
   map.sort();

@@ -27,7 +27,8 @@ const char* to_string(MultibootError e);
 // `phys_to_virt` turns a physical address from the info block into a pointer.
 using PhysToVirt = const void* (*)(uint64_t phys);
 
-// Fills `map` from the info's memory map; `cmdline` gets the command line or "".
+// Fills `map` from the info's memory map; `cmdline` gets the kernel's options:
+// the loader's command line without its first word (the kernel file name).
 bool multiboot_parse(uint32_t magic, const MultibootInfo& info, PhysToVirt phys_to_virt,
                      MemoryMap& map, const char*& cmdline, MultibootError& error);
 

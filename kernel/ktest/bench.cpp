@@ -1,8 +1,9 @@
 // In-kernel benchmarks (test build, kernel option "bench"). Under QEMU
 // -icount shift=0 the guest clock advances 1 ns per guest instruction, so the
 // nanoseconds printed here are guest instructions per operation.
-#include "arch/arch.h"
 #include "ktest/bench.h"
+
+#include "arch/arch.h"
 #include "lib/log.h"
 #include "recovery/catch_unwind.h"
 
@@ -61,9 +62,8 @@ int run_benchmarks() {
            }
          }));
   report("catch_unwind_no_fault", per_op([] { (void)recovery::catch_unwind([] { return 1; }); }));
-  report("catch_unwind_throw", per_op([] {
-           (void)recovery::catch_unwind([] { return bench_level1(true); });
-         }));
+  report("catch_unwind_throw",
+         per_op([] { (void)recovery::catch_unwind([] { return bench_level1(true); }); }));
   report("catch_unwind_null_read_fault", per_op([] {
            (void)recovery::catch_unwind([] {
              volatile int* p = nullptr;

@@ -19,20 +19,20 @@ void check_eq_failed(const char* a, const char* b, uint64_t va, uint64_t vb, con
 
 }  // namespace ktest
 
-#define KTEST(name)                                                           \
-  static void ktest_##name();                                                 \
-  [[gnu::used, gnu::section(".ktest_cases")]] static const ::ktest::Case      \
-      ktest_case_##name{#name, ktest_##name};                                 \
+#define KTEST(name)                                                                         \
+  static void ktest_##name();                                                               \
+  [[gnu::used, gnu::section(".ktest_cases")]] static const ::ktest::Case ktest_case_##name{ \
+      #name, ktest_##name};                                                                 \
   static void ktest_##name()
 
 #define KEXPECT(cond) \
   ((cond) ? static_cast<void>(0) : ::ktest::check_failed(#cond, __FILE__, __LINE__))
 
-#define KEXPECT_EQ(a, b)                                                                  \
-  do {                                                                                    \
-    const auto ktest_a_ = (a);                                                            \
-    const auto ktest_b_ = (b);                                                            \
-    if (!(ktest_a_ == ktest_b_))                                                          \
+#define KEXPECT_EQ(a, b)                                                                     \
+  do {                                                                                       \
+    const auto ktest_a_ = (a);                                                               \
+    const auto ktest_b_ = (b);                                                               \
+    if (!(ktest_a_ == ktest_b_))                                                             \
       ::ktest::check_eq_failed(#a, #b, (uint64_t)(ktest_a_), (uint64_t)(ktest_b_), __FILE__, \
-                               __LINE__);                                                 \
+                               __LINE__);                                                    \
   } while (0)

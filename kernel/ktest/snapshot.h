@@ -22,8 +22,12 @@ struct Snapshot {
     const mm::HeapStats h = mm::kernel_heap().stats();
     uintptr_t caught;
     __builtin_memcpy(&caught, recovery::current_state().eh_globals, sizeof caught);
-    return {h.bytes_in_use, h.blocks_in_use, recovery::runtime_stats().exception_objects_in_use,
-            recovery::current_state().region_depth, std::uncaught_exceptions(), caught};
+    return {h.bytes_in_use,
+            h.blocks_in_use,
+            recovery::runtime_stats().exception_objects_in_use,
+            recovery::current_state().region_depth,
+            std::uncaught_exceptions(),
+            caught};
   }
   bool operator==(const Snapshot&) const = default;
 };

@@ -42,8 +42,8 @@ void put_string(Writer& w, const Spec& s, const char* str) {
   if (s.left) w.pad(' ', s.width - n);
 }
 
-void put_number(Writer& w, const Spec& s, uint64_t value, bool negative, unsigned base,
-                bool upper, const char* prefix) {
+void put_number(Writer& w, const Spec& s, uint64_t value, bool negative, unsigned base, bool upper,
+                const char* prefix) {
   char digits[24];
   int n = 0;
   const char* set = upper ? "0123456789ABCDEF" : "0123456789abcdef";
@@ -106,26 +106,17 @@ size_t vformat(char* buf, size_t size, const char* fmt, va_list args) {
         put_number(w, s, magnitude, v < 0, 10, false, "");
         break;
       }
-      case 'u':
-        put_number(w, s, unsigned_arg(), false, 10, false, "");
-        break;
+      case 'u': put_number(w, s, unsigned_arg(), false, 10, false, ""); break;
       case 'x':
       case 'X':
         put_number(w, s, unsigned_arg(), false, 16, *p == 'X', s.alternate ? "0x" : "");
         break;
       case 'p':
-        put_number(w, s, reinterpret_cast<uintptr_t>(va_arg(args, void*)), false, 16, false,
-                   "0x");
+        put_number(w, s, reinterpret_cast<uintptr_t>(va_arg(args, void*)), false, 16, false, "0x");
         break;
-      case 's':
-        put_string(w, s, va_arg(args, const char*));
-        break;
-      case 'c':
-        w.put(static_cast<char>(va_arg(args, int)));
-        break;
-      case '%':
-        w.put('%');
-        break;
+      case 's': put_string(w, s, va_arg(args, const char*)); break;
+      case 'c': w.put(static_cast<char>(va_arg(args, int))); break;
+      case '%': w.put('%'); break;
       case '\0':
         --p;  // a lone '%' at the end: print it and stop
         w.put('%');

@@ -6,10 +6,10 @@ namespace mm {
 
 struct Heap::Block {
   static constexpr uint32_t kFree = 0xf4eeb10c, kUsed = 0xa110c8ed;
-  size_t size;    // whole block, header included; a multiple of 16
-  uint32_t magic; // kFree or kUsed
-  uint32_t check; // ~magic ^ low bits of size: catches a header overwritten by a stray write
-  Block* next;    // free blocks only
+  size_t size;     // whole block, header included; a multiple of 16
+  uint32_t magic;  // kFree or kUsed
+  uint32_t check;  // ~magic ^ low bits of size: catches a header overwritten by a stray write
+  Block* next;     // free blocks only
   uint64_t pad;
 
   void seal(uint32_t m) {
@@ -18,7 +18,6 @@ struct Heap::Block {
   }
   bool intact() const { return check == (~magic ^ static_cast<uint32_t>(size)); }
 };
-
 
 namespace {
 constexpr size_t kAlign = 16;
@@ -93,13 +92,15 @@ void Heap::free(void* p) {
   while (next != nullptr && next < b) prev = next, next = next->next;
   b->next = next;
   b->seal(Block::kFree);
-  if (next != nullptr && reinterpret_cast<uintptr_t>(b) + b->size == reinterpret_cast<uintptr_t>(next)) {
+  if (next != nullptr &&
+      reinterpret_cast<uintptr_t>(b) + b->size == reinterpret_cast<uintptr_t>(next)) {
     b->size += next->size;
     b->next = next->next;
     b->seal(Block::kFree);
     next->magic = 0;
   }
-  if (prev != nullptr && reinterpret_cast<uintptr_t>(prev) + prev->size == reinterpret_cast<uintptr_t>(b)) {
+  if (prev != nullptr &&
+      reinterpret_cast<uintptr_t>(prev) + prev->size == reinterpret_cast<uintptr_t>(b)) {
     prev->size += b->size;
     prev->next = b->next;
     prev->seal(Block::kFree);

@@ -10,7 +10,7 @@ namespace mm {
 
 struct HeapStats {
   size_t capacity;
-  size_t bytes_in_use;   // including block headers
+  size_t bytes_in_use;  // including block headers
   size_t blocks_in_use;
   size_t failed_allocations;
 };

@@ -36,7 +36,8 @@ void capture_backtrace(Backtrace& out, unsigned skip) {
 }
 
 void print_backtrace(const Backtrace& bt) {
-  for (unsigned i = 0; i < bt.depth; ++i) klog::print("  #%u %p\n", i, reinterpret_cast<void*>(bt.pc[i]));
+  for (unsigned i = 0; i < bt.depth; ++i)
+    klog::print("  #%u %p\n", i, reinterpret_cast<void*>(bt.pc[i]));
 }
 
 }  // namespace recovery

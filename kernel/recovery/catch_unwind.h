@@ -3,8 +3,8 @@
 // and return the Fault instead of f's value. This is the only place where the
 // kernel catches: every kernel entry runs inside one.
 #pragma once
-#include <expected>
 #include <exception>
+#include <expected>
 #include <type_traits>
 #include <utility>
 

@@ -73,8 +73,7 @@ struct dwarf_eh_bases {
 };
 const void* _Unwind_Find_FDE(void* pc, dwarf_eh_bases* bases) {
   recovery::FdeMatch m;
-  if (!recovery::find_fde(__eh_frame_hdr_start, reinterpret_cast<uintptr_t>(pc), m))
-    return nullptr;
+  if (!recovery::find_fde(__eh_frame_hdr_start, reinterpret_cast<uintptr_t>(pc), m)) return nullptr;
   bases->tbase = nullptr;
   bases->dbase = nullptr;
   bases->func = reinterpret_cast<void*>(m.function_start);
@@ -96,7 +95,5 @@ void __cxa_pure_virtual() { fatal(recovery::FaultKind::panic, "pure virtual func
 namespace __gnu_cxx {
 // std::terminate: an exception escaped a noexcept function or a destructor
 // threw during unwinding. Nothing can be recovered: halt.
-void __verbose_terminate_handler() {
-  fatal(recovery::FaultKind::panic, "std::terminate called");
-}
+void __verbose_terminate_handler() { fatal(recovery::FaultKind::panic, "std::terminate called"); }
 }  // namespace __gnu_cxx

@@ -6,9 +6,8 @@ namespace recovery {
 namespace {
 
 // DWARF pointer encodings (DW_EH_PE_*) that GNU tools emit.
-constexpr uint8_t kAbsptr = 0x00, kUleb128 = 0x01, kUdata2 = 0x02, kUdata4 = 0x03,
-                  kUdata8 = 0x04, kSleb128 = 0x09, kSdata2 = 0x0a, kSdata4 = 0x0b,
-                  kSdata8 = 0x0c;
+constexpr uint8_t kAbsptr = 0x00, kUleb128 = 0x01, kUdata2 = 0x02, kUdata4 = 0x03, kUdata8 = 0x04,
+                  kSleb128 = 0x09, kSdata2 = 0x0a, kSdata4 = 0x0b, kSdata8 = 0x0c;
 constexpr uint8_t kPcrel = 0x10, kDatarel = 0x30, kIndirect = 0x80, kOmit = 0xff;
 
 template <class T>
@@ -97,7 +96,8 @@ bool fde_encoding(const uint8_t* fde, uint8_t& enc) {
         if (!read_encoded(static_cast<uint8_t>(*p++ & 0x7f), p, 0, ignored)) return false;
         break;
       }
-      case 'S': case 'B': break;
+      case 'S':
+      case 'B': break;
       default: return false;
     }
   }
@@ -124,7 +124,10 @@ bool find_fde(const uint8_t* hdr, uintptr_t pc, FdeMatch& out) {
   size_t lo = 0, hi = count;  // invariant: entry(lo).start <= pc < entry(hi).start
   while (hi - lo > 1) {
     const size_t mid = lo + (hi - lo) / 2;
-    if (entry(mid, 0) <= pc) lo = mid; else hi = mid;
+    if (entry(mid, 0) <= pc)
+      lo = mid;
+    else
+      hi = mid;
   }
   const auto* fde = reinterpret_cast<const uint8_t*>(entry(lo, 1));
   uint8_t enc;

@@ -7,8 +7,8 @@
 namespace recovery {
 
 struct FdeMatch {
-  const uint8_t* fde;         // the FDE covering the pc
-  uintptr_t function_start;   // its initial location
+  const uint8_t* fde;        // the FDE covering the pc
+  uintptr_t function_start;  // its initial location
 };
 
 // Finds the FDE whose range contains `pc`. False if the header is malformed

@@ -48,8 +48,6 @@ void* ExceptionPool::allocate_dependent() { return claim(); }
 
 void ExceptionPool::free_dependent(void* p) { release(p); }
 
-size_t ExceptionPool::in_use() const {
-  return count_bits(used_.load(std::memory_order_relaxed));
-}
+size_t ExceptionPool::in_use() const { return count_bits(used_.load(std::memory_order_relaxed)); }
 
 }  // namespace recovery

@@ -32,7 +32,7 @@ struct Fault {
   uintptr_t address = 0;  // faulting data address, where the kind has one
   uintptr_t pc = 0;       // faulting instruction, or the throw site
   char message[kMessageSize] = {};
-  Backtrace backtrace;    // return addresses, innermost first
+  Backtrace backtrace;  // return addresses, innermost first
 
   // Fills `message` printf-style (truncating).
   void set_message(const char* fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -1,12 +1,11 @@
 // catch_unwind's contract, on the host's C++ runtime.
-#include "recovery/catch_unwind.h"
-
 #include <gtest/gtest.h>
 
 #include <new>
 #include <stdexcept>
 #include <string>
 
+#include "recovery/catch_unwind.h"
 #include "recovery/panic.h"
 
 namespace {

@@ -1,11 +1,11 @@
 // Our .eh_frame_hdr lookup against the host's own unwinder, on this test
 // binary's real tables.
-#include "recovery/eh_frame_hdr.h"
-
 #include <gtest/gtest.h>
 #include <link.h>
 
 #include <cstdint>
+
+#include "recovery/eh_frame_hdr.h"
 
 extern "C" const void* _Unwind_Find_FDE(void* pc, void* bases);
 

@@ -1,11 +1,11 @@
-#include "recovery/exception_pool.h"
-
 #include <gtest/gtest.h>
 
 #include <cstring>
 #include <memory>
 #include <set>
 #include <vector>
+
+#include "recovery/exception_pool.h"
 
 namespace {
 

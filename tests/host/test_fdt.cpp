@@ -1,5 +1,3 @@
-#include "boot/fdt.h"
-
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -7,6 +5,8 @@
 #include <random>
 #include <string>
 #include <vector>
+
+#include "boot/fdt.h"
 
 namespace {
 

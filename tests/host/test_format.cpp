@@ -1,9 +1,9 @@
-#include "lib/format.h"
-
 #include <gtest/gtest.h>
 
 #include <cstdio>
 #include <string>
+
+#include "lib/format.h"
 
 namespace {
 

@@ -1,11 +1,10 @@
-#include "mm/heap.h"
-
 #include <gtest/gtest.h>
 
 #include <cstring>
 #include <random>
 #include <vector>
 
+#include "mm/heap.h"
 #include "recovery/catch_unwind.h"
 
 namespace {

@@ -1,6 +1,6 @@
-#include "core/kernel_options.h"
-
 #include <gtest/gtest.h>
+
+#include "core/kernel_options.h"
 
 TEST(KernelOptions, ParsesWords) {
   auto o = core::parse_options("  halt log=debug ktest=null_read bench ");

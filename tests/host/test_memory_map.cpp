@@ -1,6 +1,6 @@
-#include "boot/memory_map.h"
-
 #include <gtest/gtest.h>
+
+#include "boot/memory_map.h"
 
 using boot::MemoryMap;
 using boot::RegionKind;

@@ -1,9 +1,9 @@
-#include "boot/multiboot.h"
-
 #include <gtest/gtest.h>
 
 #include <cstring>
 #include <vector>
+
+#include "boot/multiboot.h"
 
 namespace {
 
@@ -19,9 +19,11 @@ const void* identity(uint64_t phys) { return reinterpret_cast<const void*>(phys)
 struct Fixture {
   std::vector<Entry> entries;
   boot::MultibootInfo info{};
-  char cmdline[16] = "halt log=debug";
+  char cmdline[40] = "/boot/rebound.bin  halt log=debug";
   Fixture() {
-    entries = {{20, 0x0, 0x9fc00, 1}, {20, 0x9fc00, 0x400, 2}, {20, 0x100000, 0x1ff00000, 1},
+    entries = {{20, 0x0, 0x9fc00, 1},
+               {20, 0x9fc00, 0x400, 2},
+               {20, 0x100000, 0x1ff00000, 1},
                {20, 0xfffc0000, 0x40000, 2}};
     info.flags = (1u << 6) | (1u << 2);
     info.mmap_addr = 0;  // set per test (host pointers are 64-bit)
@@ -31,7 +33,9 @@ struct Fixture {
 
 const void* g_mmap;
 const void* g_cmdline;
-const void* fake_phys(uint64_t phys) { return phys == 1 ? g_mmap : phys == 2 ? g_cmdline : nullptr; }
+const void* fake_phys(uint64_t phys) {
+  return phys == 1 ? g_mmap : phys == 2 ? g_cmdline : nullptr;
+}
 
 TEST(Multiboot, ParsesMemoryMapAndCommandLine) {
   Fixture f;
@@ -42,8 +46,8 @@ TEST(Multiboot, ParsesMemoryMapAndCommandLine) {
   boot::MemoryMap map;
   const char* cmdline = nullptr;
   boot::MultibootError err{};
-  ASSERT_TRUE(boot::multiboot_parse(boot::kMultibootBootloaderMagic, f.info, fake_phys, map,
-                                    cmdline, err));
+  ASSERT_TRUE(
+      boot::multiboot_parse(boot::kMultibootBootloaderMagic, f.info, fake_phys, map, cmdline, err));
   EXPECT_STREQ(cmdline, "halt log=debug");
   ASSERT_EQ(map.size(), 4u);
   EXPECT_EQ(map[2].base, 0x100000u);
@@ -65,14 +69,14 @@ TEST(Multiboot, RejectsWrongMagicMissingOrMalformedMap) {
 
   auto no_map = f.info;
   no_map.flags = 0;
-  EXPECT_FALSE(boot::multiboot_parse(boot::kMultibootBootloaderMagic, no_map, fake_phys, map,
-                                     cmdline, err));
+  EXPECT_FALSE(
+      boot::multiboot_parse(boot::kMultibootBootloaderMagic, no_map, fake_phys, map, cmdline, err));
   EXPECT_EQ(err, boot::MultibootError::no_memory_map);
   EXPECT_STREQ(cmdline, "");
 
   f.entries[1].size = 3;  // an entry too short to hold base/length/type
-  EXPECT_FALSE(boot::multiboot_parse(boot::kMultibootBootloaderMagic, f.info, fake_phys, map,
-                                     cmdline, err));
+  EXPECT_FALSE(
+      boot::multiboot_parse(boot::kMultibootBootloaderMagic, f.info, fake_phys, map, cmdline, err));
   EXPECT_EQ(err, boot::MultibootError::bad_memory_map);
 
   Fixture g;

@@ -39,12 +39,7 @@ extern "C" [[noreturn]] void arch_boot(uint64_t dtb_phys) {
   info.memory.carve(dtb_phys, boot::fdt_size(dtb), boot::RegionKind::reserved);
   info.memory.carve(info.kernel_phys_start, info.kernel_phys_end - info.kernel_phys_start,
                     boot::RegionKind::kernel);
-  // The command line lives in the DTB: copy it before anything can reuse that RAM.
-  static char cmdline[256];
-  size_t n = fdt.bootargs_length < sizeof cmdline - 1 ? fdt.bootargs_length : sizeof cmdline - 1;
-  __builtin_memcpy(cmdline, fdt.bootargs != nullptr ? fdt.bootargs : "", n);
-  cmdline[n] = '\0';
-  info.cmdline = cmdline;
+  if (fdt.bootargs != nullptr) info.set_cmdline(fdt.bootargs, fdt.bootargs_length);
 
   mmu_init(info.memory);
   kernel_main(info);

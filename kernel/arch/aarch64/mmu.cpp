@@ -21,7 +21,8 @@ constexpr uint64_t kAddrMask = 0x0000fffffffff000;
 constexpr uint64_t kTcrEpd0 = 1 << 7, kSctlrWxn = 1 << 19;
 
 constexpr uint64_t kText = kAttrNormal | kInnerShareable | kAccessFlag | kApReadOnly | kUxn;
-constexpr uint64_t kRodata = kAttrNormal | kInnerShareable | kAccessFlag | kApReadOnly | kUxn | kPxn;
+constexpr uint64_t kRodata =
+    kAttrNormal | kInnerShareable | kAccessFlag | kApReadOnly | kUxn | kPxn;
 constexpr uint64_t kData = kAttrNormal | kInnerShareable | kAccessFlag | kUxn | kPxn;
 constexpr uint64_t kDevice = kAttrDevice | kAccessFlag | kUxn | kPxn;
 

@@ -2,11 +2,11 @@
 #pragma once
 #include <cstdint>
 
-#define READ_SYSREG(name)                                \
-  ({                                                     \
-    uint64_t value_;                                     \
-    asm volatile("mrs %0, " #name : "=r"(value_));       \
-    value_;                                              \
+#define READ_SYSREG(name)                          \
+  ({                                               \
+    uint64_t value_;                               \
+    asm volatile("mrs %0, " #name : "=r"(value_)); \
+    value_;                                        \
   })
 #define WRITE_SYSREG(name, value) \
   asm volatile("msr " #name ", %0" ::"r"(static_cast<uint64_t>(value)) : "memory")

@@ -7,12 +7,12 @@
 namespace arch::aarch64 {
 
 struct TrapFrame {
-  uint64_t x[31];  // x0..x30 (x30 = LR)
-  uint64_t sp;     // interrupted stack pointer
-  uint64_t pc;     // ELR_EL1
-  uint64_t pstate; // SPSR_EL1
-  uint64_t esr;    // ESR_EL1: exception class and syndrome
-  uint64_t far;    // FAR_EL1: faulting address
+  uint64_t x[31];   // x0..x30 (x30 = LR)
+  uint64_t sp;      // interrupted stack pointer
+  uint64_t pc;      // ELR_EL1
+  uint64_t pstate;  // SPSR_EL1
+  uint64_t esr;     // ESR_EL1: exception class and syndrome
+  uint64_t far;     // FAR_EL1: faulting address
 };
 static_assert(sizeof(TrapFrame) == 288 && sizeof(TrapFrame) % 16 == 0);
 static_assert(offsetof(TrapFrame, sp) == 248 && offsetof(TrapFrame, pc) == 256);

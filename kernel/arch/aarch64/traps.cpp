@@ -27,8 +27,8 @@ Fault describe(const TrapFrame& f) {
     case kEcDataAbortSame:
       fault.kind = fsc == kFscAlignment ? FaultKind::alignment : FaultKind::page_fault;
       fault.address = f.far;
-      fault.set_message("kernel data abort (%s, fsc %#x) at %p", (f.esr & (1 << 6)) ? "write" : "read",
-                        fsc, reinterpret_cast<void*>(f.far));
+      fault.set_message("kernel data abort (%s, fsc %#x) at %p",
+                        (f.esr & (1 << 6)) ? "write" : "read", fsc, reinterpret_cast<void*>(f.far));
       break;
     case kEcInstrAbortSame:
       fault.kind = FaultKind::instruction_fault;

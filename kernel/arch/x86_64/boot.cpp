@@ -24,14 +24,6 @@ const void* early_phys_to_pointer(uint64_t phys) {
   return reinterpret_cast<const void*>(arch::x86_64::phys_to_virt(phys));
 }
 
-// Multiboot loaders (QEMU, GRUB) start the command line with the kernel's
-// file name: the kernel's options are the words after it.
-const char* skip_file_name(const char* cmdline) {
-  while (*cmdline != '\0' && *cmdline != ' ') ++cmdline;
-  while (*cmdline == ' ') ++cmdline;
-  return cmdline;
-}
-
 }  // namespace
 
 extern "C" [[noreturn]] void arch_boot(uint32_t magic, uint32_t info_phys) {
@@ -56,17 +48,8 @@ extern "C" [[noreturn]] void arch_boot(uint32_t magic, uint32_t info_phys) {
                     boot::to_string(error));
   info.memory.carve(info.kernel_phys_start, info.kernel_phys_end - info.kernel_phys_start,
                     boot::RegionKind::kernel);
-  // The command line lives in loader memory: copy it before anything can
-  // reuse that RAM (and before the early direct map goes away).
-  static char cmdline[256];
-  const char* args = skip_file_name(loader_cmdline);
-  size_t n = 0;
-  while (n < sizeof cmdline - 1 && args[n] != '\0') {
-    cmdline[n] = args[n];
-    ++n;
-  }
-  cmdline[n] = '\0';
-  info.cmdline = cmdline;
+  // Before the early direct map (through which the loader's copy is read) goes.
+  info.set_cmdline(loader_cmdline, ~size_t{0});
 
   mmu_init(info.memory);
   kernel_main(info);
