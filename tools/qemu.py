@@ -78,7 +78,10 @@ def main():
     if not args.check:
         cmd = command(args, interactive=True)
         print("+ " + " ".join(cmd), file=sys.stderr)
-        os.execvp(cmd[0], cmd)
+        rc = subprocess.call(cmd)
+        # The guest's status (x86_64: QEMU's status*2+1; 0 when the user quit).
+        status = guest_status(args.arch, rc)
+        sys.exit(status if status is not None else rc)
 
     cmd = command(args, interactive=False)
     print("+ " + " ".join(cmd), flush=True)
