@@ -6,6 +6,7 @@
 #include "arch/aarch64/mmu.h"
 
 #include "arch/aarch64/sysreg.h"
+#include "mm/boot_table_pool.h"
 #include "recovery/panic.h"
 
 extern "C" char __text_start[], __text_end[], __rodata_start[], __rodata_end[], __data_start[],
@@ -26,22 +27,12 @@ constexpr uint64_t kRodata =
 constexpr uint64_t kData = kAttrNormal | kInnerShareable | kAccessFlag | kUxn | kPxn;
 constexpr uint64_t kDevice = kAttrDevice | kAccessFlag | kUxn | kPxn;
 
-// Page-table pages for the kernel's own mappings, until the frame allocator
-// exists (issue: Memory).
-constexpr int kPoolPages = 64;
-alignas(4096) uint64_t g_pool[kPoolPages][512];
-int g_pool_used = 0;
 uint64_t* g_root = nullptr;
-
-uint64_t* new_table() {
-  if (g_pool_used == kPoolPages) recovery::panic("mmu: out of boot page-table pages");
-  return g_pool[g_pool_used++];  // zeroed: it is in .bss
-}
 
 uint64_t* next_level(uint64_t* table, unsigned index) {
   uint64_t& e = table[index];
   if ((e & kValid) == 0) {
-    uint64_t* t = new_table();
+    uint64_t* t = mm::boot_table_page();
     e = virt_to_phys(reinterpret_cast<uintptr_t>(t)) | kTable | kValid;
     return t;
   }
@@ -74,7 +65,7 @@ void map_kernel_range(const char* start, const char* end, uint64_t attrs) {
 }  // namespace
 
 void mmu_init(const boot::MemoryMap& memory) {
-  g_root = new_table();
+  g_root = mm::boot_table_page();
   map_kernel_range(__text_start, __text_end, kText);
   map_kernel_range(__rodata_start, __rodata_end, kRodata);
   map_kernel_range(__data_start, __data_end, kData);

@@ -7,6 +7,7 @@
 #include "arch/x86_64/mmu.h"
 
 #include "arch/x86_64/cpu.h"
+#include "mm/boot_table_pool.h"
 #include "recovery/panic.h"
 
 extern "C" char __text_start[], __text_end[], __rodata_start[], __rodata_end[], __data_start[],
@@ -27,22 +28,12 @@ constexpr uint64_t kText = kPresent | kAccessed | kGlobal;
 constexpr uint64_t kReadOnly = kPresent | kAccessed | kGlobal | kNoExecute;
 constexpr uint64_t kData = kPresent | kWritable | kAccessed | kDirty | kGlobal | kNoExecute;
 
-// Page-table pages for the kernel's own mappings, until the frame allocator
-// exists (issue: Memory).
-constexpr int kPoolPages = 64;
-alignas(4096) uint64_t g_pool[kPoolPages][512];
-int g_pool_used = 0;
 uint64_t* g_root = nullptr;
-
-uint64_t* new_table() {
-  if (g_pool_used == kPoolPages) recovery::panic("mmu: out of boot page-table pages");
-  return g_pool[g_pool_used++];  // zeroed: it is in .bss
-}
 
 uint64_t* next_level(uint64_t* table, unsigned index) {
   uint64_t& e = table[index];
   if ((e & kPresent) == 0) {
-    uint64_t* t = new_table();
+    uint64_t* t = mm::boot_table_page();
     e = virt_to_phys(reinterpret_cast<uintptr_t>(t)) | kTable;
     return t;
   }
@@ -95,7 +86,7 @@ void map_kernel_alias(const char* start, const char* end, uint64_t attrs) {
 void mmu_init(const boot::MemoryMap& memory) {
   constexpr uint32_t kCpuidExtendedFeatures = 0x80000001, kCpuidPdpe1gb = 1u << 26;
   g_gigabyte_pages = (cpuid(kCpuidExtendedFeatures).edx & kCpuidPdpe1gb) != 0;
-  g_root = new_table();
+  g_root = mm::boot_table_page();
   map_kernel_range(__text_start, __text_end, kText);
   map_kernel_range(__rodata_start, __rodata_end, kReadOnly);
   map_kernel_range(__data_start, boot_stack_guard, kData);
