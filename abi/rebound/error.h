@@ -1,0 +1,31 @@
+/* The one error enumeration of Rebound, shared by the kernel, the TAS servers
+   and the C library (which maps it to errno). Values are ABI: append only. */
+#ifndef REBOUND_ABI_ERROR_H
+#define REBOUND_ABI_ERROR_H
+
+#ifdef __cplusplus
+#include <cstdint>
+namespace rebound {
+enum class Error : int32_t {
+#else
+#include <stdint.h>
+enum rebound_error {
+#endif
+  /* 0 is success, never an Error. */
+  no_memory = 1,        /* out of frames, heap, or address space */
+  invalid_argument = 2, /* a bad value (alignment, size, flags) */
+  out_of_range = 3,     /* an address or index outside what is allowed */
+  already_exists = 4,   /* e.g. mapping over a mapping */
+  not_found = 5,        /* e.g. unmapping what is not mapped */
+  not_supported = 6,    /* valid, but not done by this kernel */
+  kernel_fault = 7,     /* the kernel faulted during this request and recovered */
+  limit_reached = 8,    /* a per-object limit (a heap's maximum size, a quota) */
+#ifdef __cplusplus
+};
+const char* to_string(Error e);
+}  // namespace rebound
+#else
+};
+#endif
+
+#endif

@@ -1,0 +1,19 @@
+#include "rebound/error.h"
+
+namespace rebound {
+
+const char* to_string(Error e) {
+  switch (e) {
+    case Error::no_memory: return "out of memory";
+    case Error::invalid_argument: return "invalid argument";
+    case Error::out_of_range: return "out of range";
+    case Error::already_exists: return "already exists";
+    case Error::not_found: return "not found";
+    case Error::not_supported: return "not supported";
+    case Error::kernel_fault: return "kernel fault";
+    case Error::limit_reached: return "limit reached";
+  }
+  return "unknown error";
+}
+
+}  // namespace rebound
