@@ -1,0 +1,258 @@
+// Page tables behind one portable interface: map, unmap, protect, query.
+//
+// x86_64 4-level paging and aarch64's 4 KiB-granule 48-bit format have the same
+// shape (4 levels of 512 entries, 4 KiB pages, 2 MiB and 1 GiB blocks), so the
+// walk is written once here; each architecture supplies only the encoding of
+// an entry (a Format: kernel/arch/<arch>/pte_format.h). Where tables come from
+// and how a change reaches the TLB is a TableMemory, so the same code runs on
+// fake physical memory in host tests.
+//
+// Every operation is all-or-nothing: it checks the whole range first (or, for
+// map, undoes what it did when it runs out of memory), so an error leaves the
+// table as it was. Tables emptied by unmap are freed at once.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <utility>
+
+#include "lib/result.h"
+#include "mm/frame_allocator.h"
+
+namespace mm {
+
+using Perms = uint32_t;
+namespace perm {
+constexpr Perms read = 1, write = 2, execute = 4, user = 8, device = 16;
+}
+
+struct Mapping {
+  PhysAddr phys;  // of the queried byte
+  Perms perms;
+  size_t page_size;  // 4 KiB, or the size of the block that maps it
+};
+
+class TableMemory {
+ public:
+  virtual Result<PhysAddr> allocate_table() = 0;  // a zeroed 4 KiB frame
+  // Returns false for a table it did not allocate (the kernel's boot tables),
+  // which then simply stays unused.
+  virtual bool free_table(PhysAddr table) = 0;
+  virtual uint64_t* entries(PhysAddr table) = 0;  // the table's 512 entries
+  // Called after a live entry for `va` changed or went away (TLB maintenance).
+  virtual void invalidate(uintptr_t va, uint16_t asid) = 0;
+
+ protected:
+  ~TableMemory() = default;
+};
+
+constexpr unsigned kLevels = 4, kEntriesPerTable = 512;
+constexpr unsigned level_shift(unsigned level) { return 39 - 9 * level; }
+constexpr unsigned table_index(uintptr_t va, unsigned level) {
+  return (va >> level_shift(level)) & (kEntriesPerTable - 1);
+}
+
+template <class Format>
+class PageTableOf {
+ public:
+  // A new, empty table tree; `asid` tags its TLB entries (0: kernel, global).
+  static Result<PageTableOf> create(TableMemory& memory, uint16_t asid = 0) {
+    TRY(root, memory.allocate_table());
+    return PageTableOf(memory, root, asid, true);
+  }
+  // Adopts tables built elsewhere (the kernel's boot tables): tables it adds
+  // later are freed when emptied, but the root and older tables are not ours.
+  static PageTableOf adopt(TableMemory& memory, PhysAddr root) {
+    return PageTableOf(memory, root, 0, false);
+  }
+
+  PageTableOf(PageTableOf&& o) noexcept
+      : memory_(o.memory_),
+        root_(o.root_),
+        asid_(o.asid_),
+        owns_root_(o.owns_root_),
+        tables_(o.tables_) {
+    o.memory_ = nullptr;
+  }
+  PageTableOf& operator=(PageTableOf&&) = delete;
+  PageTableOf(const PageTableOf&) = delete;
+  ~PageTableOf() {
+    if (memory_ == nullptr || !owns_root_) return;
+    free_tree(root_, 0);
+    memory_->free_table(root_);
+  }
+
+  Result<void> map(uintptr_t va, PhysAddr pa, size_t size, Perms perms) {
+    if (!aligned(va, pa, size) || !valid(perms)) return fail(Error::invalid_argument);
+    for (size_t off = 0; off < size; off += kPageSize) {
+      auto slot = leaf_slot(va + off, true);
+      if (!slot || *slot.value() != 0) {
+        const Error e = slot ? Error::already_exists : slot.error();
+        clear_range(va, off);  // undo: every page mapped so far,
+        prune_path(va + off);  // and the tables made for this one
+        return fail(e);
+      }
+      *slot.value() = Format::page(pa + off, perms);
+    }
+    return {};
+  }
+
+  Result<void> unmap(uintptr_t va, size_t size) {
+    if (!aligned(va, 0, size)) return fail(Error::invalid_argument);
+    TRY(checked, check_mapped(va, size));
+    (void)checked;
+    clear_range(va, size);
+    return {};
+  }
+
+  Result<void> protect(uintptr_t va, size_t size, Perms perms) {
+    if (!aligned(va, 0, size) || !valid(perms)) return fail(Error::invalid_argument);
+    TRY(checked, check_mapped(va, size));
+    (void)checked;
+    for (size_t off = 0; off < size; off += kPageSize) {
+      uint64_t* e = *leaf_slot(va + off, false);
+      *e = Format::page(Format::address(*e), perms);
+      memory_->invalidate(va + off, asid_);
+    }
+    return {};
+  }
+
+  std::optional<Mapping> query(uintptr_t va) const {
+    PhysAddr table = root_;
+    for (unsigned level = 0; level < kLevels; ++level) {
+      const uint64_t e = memory_->entries(table)[table_index(va, level)];
+      if (!Format::present(e)) return std::nullopt;
+      if (level + 1 < kLevels && Format::is_table(e, level)) {
+        table = Format::address(e);
+        continue;
+      }
+      const size_t page = size_t{1} << level_shift(level);
+      return Mapping{Format::address(e) + (va & (page - 1)), Format::perms(e, level), page};
+    }
+    return std::nullopt;
+  }
+
+  PhysAddr root() const { return root_; }
+  uint16_t asid() const { return asid_; }
+  // Table frames this object allocated and still holds (root included).
+  size_t table_frames() const { return tables_; }
+
+ private:
+  PageTableOf(TableMemory& memory, PhysAddr root, uint16_t asid, bool owns_root)
+      : memory_(&memory),
+        root_(root),
+        asid_(asid),
+        owns_root_(owns_root),
+        tables_(owns_root ? 1 : 0) {}
+
+  static bool aligned(uintptr_t va, PhysAddr pa, size_t size) {
+    return ((va | pa | size) & (kPageSize - 1)) == 0 && size != 0 && va + size > va;
+  }
+  // Readable, and never both writable and executable (W^X).
+  static bool valid(Perms p) {
+    return (p & perm::read) != 0 &&
+           (p & (perm::write | perm::execute)) != (perm::write | perm::execute);
+  }
+
+  // The level-3 entry for `va`, creating missing tables if `create`.
+  Result<uint64_t*> leaf_slot(uintptr_t va, bool create) {
+    PhysAddr table = root_;
+    for (unsigned level = 0; level + 1 < kLevels; ++level) {
+      uint64_t& e = memory_->entries(table)[table_index(va, level)];
+      if (!Format::present(e)) {
+        if (!create) return fail(Error::not_found);
+        TRY(next, memory_->allocate_table());
+        ++tables_;
+        e = Format::table(next);
+      } else if (!Format::is_table(e, level)) {
+        return fail(Error::already_exists);  // inside a block mapping
+      }
+      table = Format::address(e);
+    }
+    return &memory_->entries(table)[table_index(va, kLevels - 1)];
+  }
+
+  Result<bool> check_mapped(uintptr_t va, size_t size) {
+    for (size_t off = 0; off < size; off += kPageSize) {
+      auto slot = leaf_slot(va + off, false);
+      if (!slot)
+        return fail(slot.error() == Error::already_exists ? Error::not_supported
+                                                          : Error::not_found);
+      if (!Format::present(*slot.value())) return fail(Error::not_found);
+    }
+    return true;
+  }
+
+  // Clears every leaf in [va, va+size) and frees the tables left empty.
+  void clear_range(uintptr_t va, size_t size) {
+    if (size != 0) clear(root_, 0, va, va + size - 1);
+  }
+
+  // Returns true if `table` (below the root) is empty afterwards.
+  bool clear(PhysAddr table, unsigned level, uintptr_t first, uintptr_t last) {
+    uint64_t* entries = memory_->entries(table);
+    const uintptr_t span = uintptr_t{1} << level_shift(level);
+    for (uintptr_t va = first;;) {
+      uint64_t& e = entries[table_index(va, level)];
+      const uintptr_t end = (va | (span - 1)) < last ? (va | (span - 1)) : last;
+      if (Format::present(e)) {
+        if (level + 1 == kLevels) {
+          e = 0;
+          memory_->invalidate(va, asid_);
+        } else if (Format::is_table(e, level) && clear(Format::address(e), level + 1, va, end)) {
+          const PhysAddr child = Format::address(e);
+          e = 0;
+          memory_->invalidate(va, asid_);  // and any cached walk through it
+          if (memory_->free_table(child)) --tables_;
+        }
+      }
+      if (end == last) break;
+      va = end + 1;
+    }
+    if (level == 0) return false;  // the root stays
+    for (unsigned i = 0; i < kEntriesPerTable; ++i) {
+      if (entries[i] != 0) return false;
+    }
+    return true;
+  }
+
+  // Frees the tables on the path to `va` that are empty, bottom up.
+  void prune_path(uintptr_t va) {
+    PhysAddr path[kLevels];
+    path[0] = root_;
+    unsigned depth = 1;
+    for (; depth < kLevels; ++depth) {
+      const uint64_t e = memory_->entries(path[depth - 1])[table_index(va, depth - 1)];
+      if (!Format::present(e) || !Format::is_table(e, depth - 1)) break;
+      path[depth] = Format::address(e);
+    }
+    for (unsigned level = depth - 1; level > 0; --level) {
+      const uint64_t* entries = memory_->entries(path[level]);
+      for (unsigned i = 0; i < kEntriesPerTable; ++i) {
+        if (entries[i] != 0) return;
+      }
+      memory_->entries(path[level - 1])[table_index(va, level - 1)] = 0;
+      memory_->invalidate(va, asid_);
+      if (memory_->free_table(path[level])) --tables_;
+    }
+  }
+
+  void free_tree(PhysAddr table, unsigned level) {
+    if (level + 1 == kLevels) return;
+    uint64_t* entries = memory_->entries(table);
+    for (unsigned i = 0; i < kEntriesPerTable; ++i) {
+      if (Format::present(entries[i]) && Format::is_table(entries[i], level)) {
+        free_tree(Format::address(entries[i]), level + 1);
+        if (memory_->free_table(Format::address(entries[i]))) --tables_;
+      }
+    }
+  }
+
+  TableMemory* memory_;
+  PhysAddr root_;
+  uint16_t asid_;
+  bool owns_root_;
+  size_t tables_;
+};
+
+}  // namespace mm
