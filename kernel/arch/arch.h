@@ -41,3 +41,13 @@ namespace arch {
 uint64_t user_tls();
 void set_user_tls(uint64_t value);
 }  // namespace arch
+
+namespace arch {
+// Memory management: the direct map of all RAM, the kernel's page-table root,
+// and TLB maintenance on this CPU after a live entry changed (asid 0: a
+// global kernel mapping).
+uintptr_t phys_to_virt(uint64_t phys);
+uint64_t virt_to_phys(uintptr_t kernel_virt);  // an image or direct-map address
+uint64_t kernel_table_root();
+void tlb_invalidate(uintptr_t va, uint16_t asid);
+}  // namespace arch

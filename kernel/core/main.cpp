@@ -3,6 +3,7 @@
 #include "boot/boot_info.h"
 #include "core/kernel_options.h"
 #include "lib/log.h"
+#include "mm/kernel_memory.h"
 #include "recovery/catch_unwind.h"
 #include "recovery/panic.h"
 
@@ -41,6 +42,7 @@ void kernel_main(boot::BootInfo& info) {
   KLOG_INFO("boot: banner at %lu ns", static_cast<unsigned long>(banner_ns));
   check_exceptions();
   KLOG_INFO("boot: C++ exceptions ready");
+  mm::init(info.memory);
 
   if (core::kernel_tests_built()) arch::shutdown(core::run_kernel_tests(options));
   if (options.halt_after_boot) {

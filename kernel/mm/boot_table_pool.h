@@ -6,4 +6,6 @@
 
 namespace mm {
 uint64_t* boot_table_page();
+// True if `phys` is one of the pool's pages.
+bool boot_table_pool_contains(uint64_t phys);
 }  // namespace mm

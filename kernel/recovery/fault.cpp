@@ -15,6 +15,7 @@ const char* to_string(FaultKind kind) {
     case FaultKind::divide_error: return "divide error";
     case FaultKind::alignment: return "alignment fault";
     case FaultKind::protection: return "protection fault";
+    case FaultKind::stack_overflow: return "kernel stack overflow";
     case FaultKind::assertion: return "assertion failed";
     case FaultKind::panic: return "panic";
     case FaultKind::cfi_violation: return "CFI violation";

@@ -17,6 +17,7 @@ enum class FaultKind : uint8_t {
   divide_error,           // #DE (x86: aarch64 division never traps)
   alignment,              // misaligned access or misaligned SP/PC
   protection,             // x86 #GP and other protection faults
+  stack_overflow,         // an access to a kernel stack's guard page
   assertion,              // KASSERT failed
   panic,                  // panic() called
   cfi_violation,          // a corrupted return address was detected

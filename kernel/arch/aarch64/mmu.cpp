@@ -27,7 +27,9 @@ constexpr uint64_t kRodata =
 constexpr uint64_t kData = kAttrNormal | kInnerShareable | kAccessFlag | kUxn | kPxn;
 constexpr uint64_t kDevice = kAttrDevice | kAccessFlag | kUxn | kPxn;
 
+}  // namespace
 uint64_t* g_root = nullptr;
+namespace {
 
 uint64_t* next_level(uint64_t* table, unsigned index) {
   uint64_t& e = table[index];
@@ -89,3 +91,25 @@ void mmu_init(const boot::MemoryMap& memory) {
 }
 
 }  // namespace arch::aarch64
+
+namespace arch {
+
+uintptr_t phys_to_virt(uint64_t phys) { return aarch64::phys_to_virt(phys); }
+uint64_t virt_to_phys(uintptr_t virt) { return aarch64::virt_to_phys(virt); }
+
+uint64_t kernel_table_root() {
+  return aarch64::virt_to_phys(reinterpret_cast<uintptr_t>(aarch64::g_root));
+}
+
+void tlb_invalidate(uintptr_t va, uint16_t asid) {
+  const uint64_t page = (va >> 12) & ((uint64_t{1} << 44) - 1);
+  asm volatile("dsb ishst" ::: "memory");  // the entry write first
+  if (asid == 0) {
+    asm volatile("tlbi vaae1, %0" ::"r"(page) : "memory");  // any ASID: global kernel entry
+  } else {
+    asm volatile("tlbi vae1, %0" ::"r"(page | uint64_t{asid} << 48) : "memory");
+  }
+  asm volatile("dsb nsh\n isb" ::: "memory");
+}
+
+}  // namespace arch

@@ -28,7 +28,9 @@ constexpr uint64_t kText = kPresent | kAccessed | kGlobal;
 constexpr uint64_t kReadOnly = kPresent | kAccessed | kGlobal | kNoExecute;
 constexpr uint64_t kData = kPresent | kWritable | kAccessed | kDirty | kGlobal | kNoExecute;
 
+}  // namespace
 uint64_t* g_root = nullptr;
+namespace {
 
 uint64_t* next_level(uint64_t* table, unsigned index) {
   uint64_t& e = table[index];
@@ -111,3 +113,20 @@ void mmu_init(const boot::MemoryMap& memory) {
 }
 
 }  // namespace arch::x86_64
+
+namespace arch {
+
+uintptr_t phys_to_virt(uint64_t phys) { return x86_64::phys_to_virt(phys); }
+uint64_t virt_to_phys(uintptr_t virt) { return x86_64::virt_to_phys(virt); }
+
+uint64_t kernel_table_root() {
+  return x86_64::virt_to_phys(reinterpret_cast<uintptr_t>(x86_64::g_root));
+}
+
+// invlpg also drops this address's cached upper-level entries (and the
+// paging-structure caches), so a freed table is never walked again.
+void tlb_invalidate(uintptr_t va, uint16_t /*asid: PCIDs come with user mode*/) {
+  asm volatile("invlpg (%0)" ::"r"(va) : "memory");
+}
+
+}  // namespace arch

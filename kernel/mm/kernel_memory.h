@@ -1,0 +1,24 @@
+// The kernel's memory, set up once at boot by mm::init: the frame allocator
+// over all usable RAM, and the kernel page table (the boot tables, adopted)
+// through which heaps and stacks are mapped.
+#pragma once
+#include <cstddef>
+
+#include "arch/pte_format.h"
+#include "boot/memory_map.h"
+#include "mm/page_table.h"
+
+namespace mm {
+
+using PageTable = PageTableOf<arch::PteFormat>;
+
+// Takes the usable RAM of `memory` (minus the first MiB and the allocator's
+// own metadata, which it marks reserved in the map).
+void init(boot::MemoryMap& memory);
+
+PageTable& kernel_page_table();
+
+// Page-table frames allocated (and not yet freed) for all page tables.
+size_t page_table_frames();
+
+}  // namespace mm

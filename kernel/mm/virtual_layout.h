@@ -1,0 +1,20 @@
+// How the kernel's dynamic region (arch/layout.h) is divided.
+#pragma once
+#include <cstdint>
+
+#include "arch/layout.h"
+
+namespace mm {
+
+// Heaps: one 1 GiB slot each, so a heap's range never touches another's.
+constexpr uintptr_t kHeapsBase = arch::kKernelDynamicBase;
+constexpr uintptr_t kHeapSlotSize = uintptr_t{1} << 30;
+constexpr unsigned kMaxHeaps = 16;
+
+// Kernel stacks, each in its own slot with unmapped guard pages below it.
+constexpr uintptr_t kStacksBase = arch::kKernelDynamicBase + kMaxHeaps * kHeapSlotSize;
+constexpr uintptr_t kStacksSize = uintptr_t{16} << 30;
+
+static_assert(kStacksBase + kStacksSize <= arch::kKernelDynamicBase + arch::kKernelDynamicSize);
+
+}  // namespace mm
