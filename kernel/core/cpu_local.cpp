@@ -1,6 +1,7 @@
 #include "core/cpu_local.h"
 
 #include "arch/arch.h"
+#include "core/interrupt_context.h"
 
 extern "C" void (*__init_array_start[])();
 extern "C" void (*__init_array_end[])();
@@ -23,6 +24,8 @@ void init_boot_cpu() {
 }
 
 CpuLocal& this_cpu() { return *static_cast<CpuLocal*>(arch::cpu_local()); }
+
+bool in_interrupt() { return this_cpu().interrupt_depth > 0; }
 
 }  // namespace core
 

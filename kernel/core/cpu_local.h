@@ -10,6 +10,9 @@ struct CpuLocal {
   // Recovery state of the code running on this CPU. Threads (issue: Threads)
   // will each own one and switch this pointer on every context switch.
   recovery::RecoveryState* recovery;
+  // Nesting depth of interrupt handlers running on this CPU (the interrupt
+  // entry paths count it).
+  unsigned interrupt_depth;
 };
 
 void run_global_constructors();

@@ -5,7 +5,7 @@
 
 #include "ktest/ktest.h"
 #include "ktest/tracker.h"
-#include "mm/kernel_heap.h"
+#include "mm/heaps.h"
 #include "recovery/catch_unwind.h"
 #include "recovery/panic.h"
 
@@ -158,11 +158,11 @@ KTEST(exception_thrown_and_caught_in_destructor_during_unwinding) {
 
 KTEST(throw_works_with_the_heap_exhausted) {
   // Exception objects come from their own pool, never from the heap.
-  mm::Heap& heap = mm::kernel_heap();
+  mm::Heap& heap = mm::heaps::general();  // operator new's
   const auto before = heap.stats();
-  void* blocks[4096];
+  void* blocks[256];  // 1 MiB blocks up to the heap's limit, then ever smaller ones
   size_t n = 0;
-  for (size_t size = 1 << 20; size >= 64 && n < 4096;) {
+  for (size_t size = 1 << 20; size >= 64 && n < 256;) {
     void* p = heap.allocate(size);
     if (p == nullptr) {
       size /= 2;
@@ -178,6 +178,7 @@ KTEST(throw_works_with_the_heap_exhausted) {
     caught = e.code;
   }
   KEXPECT_EQ(caught, 7);
+  KEXPECT(n < 256);
   KEXPECT(heap.allocate(64) == nullptr);  // still exhausted
   while (n > 0) heap.free(blocks[--n]);
   KEXPECT_EQ(heap.stats().bytes_in_use, before.bytes_in_use);

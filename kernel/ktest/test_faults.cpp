@@ -69,7 +69,7 @@ void expect_fault_every_time(FaultKind kind, F f, uintptr_t address, bool check_
   KEXPECT(last.pc != 0);
   KEXPECT(last.backtrace.depth >= 2);
   KEXPECT(last.backtrace.depth > 0 && last.backtrace.pc[0] == last.pc);
-  KEXPECT(ktest::Snapshot::take() == before);
+  KEXPECT(ktest::Snapshot::take().same_as(before));
 }
 
 }  // namespace

@@ -85,6 +85,6 @@ KTEST(misaligned_access_is_an_alignment_fault) {
     KEXPECT(!r.has_value() && r.error().kind == recovery::FaultKind::alignment);
     if (!r.has_value()) KEXPECT_EQ(r.error().address, reinterpret_cast<uintptr_t>(p));
   }
-  KEXPECT(ktest::Snapshot::take() == before);
+  KEXPECT(ktest::Snapshot::take().same_as(before));
 }
 #endif

@@ -5,6 +5,7 @@
 #include "arch/arch.h"
 #include "lib/log.h"
 #include "mm/boot_table_pool.h"
+#include "mm/heaps.h"
 #include "recovery/panic.h"
 
 namespace mm {
@@ -76,6 +77,7 @@ void init(boot::MemoryMap& memory) {
   }
   new (g_kernel_table) PageTable(PageTable::adopt(g_table_memory, arch::kernel_table_root()));
   g_ready = true;
+  heaps::init();
   const FrameStats s = fa.stats();
   KLOG_INFO("mm: %lu MiB in %lu frames, %zu KiB of frame metadata",
             static_cast<unsigned long>(s.total_frames >> 8),

@@ -16,6 +16,7 @@
 #include <optional>
 #include <utility>
 
+#include "lib/object_count.h"
 #include "lib/result.h"
 #include "mm/frame_allocator.h"
 
@@ -77,7 +78,9 @@ class PageTableOf {
   PageTableOf& operator=(PageTableOf&&) = delete;
   PageTableOf(const PageTableOf&) = delete;
   ~PageTableOf() {
-    if (memory_ == nullptr || !owns_root_) return;
+    if (memory_ == nullptr) return;
+    lib::count_object(REBOUND_OBJECT_PAGE_TABLE, -1);
+    if (!owns_root_) return;
     free_tree(root_, 0);
     memory_->free_table(root_);
   }

@@ -23,6 +23,14 @@ void shutdown(int status) {
 void wait_for_interrupt() {}
 }  // namespace arch
 
+namespace host {
+bool g_in_interrupt = false;  // tests set it to play an interrupt handler
+}  // namespace host
+
+namespace core {
+bool in_interrupt() { return host::g_in_interrupt; }
+}  // namespace core
+
 namespace recovery {
 RecoveryState& current_state() {
   thread_local RecoveryState state;
