@@ -89,6 +89,8 @@ PageTable& kernel_page_table() {
   return *std::launder(reinterpret_cast<PageTable*>(g_kernel_table));
 }
 
+Result<PageTable> new_page_table(uint16_t asid) { return PageTable::create(g_table_memory, asid); }
+
 size_t page_table_frames() { return g_table_memory.live(); }
 
 }  // namespace mm

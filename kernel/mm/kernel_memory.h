@@ -18,6 +18,10 @@ void init(boot::MemoryMap& memory);
 
 PageTable& kernel_page_table();
 
+// A new, empty page table whose tables come from the frame allocator (user
+// address spaces; tests).
+Result<PageTable> new_page_table(uint16_t asid);
+
 // Page-table frames allocated (and not yet freed) for all page tables.
 size_t page_table_frames();
 

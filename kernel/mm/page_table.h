@@ -146,7 +146,9 @@ class PageTableOf {
         root_(root),
         asid_(asid),
         owns_root_(owns_root),
-        tables_(owns_root ? 1 : 0) {}
+        tables_(owns_root ? 1 : 0) {
+    lib::count_object(REBOUND_OBJECT_PAGE_TABLE, +1);
+  }
 
   static bool aligned(uintptr_t va, PhysAddr pa, size_t size) {
     return ((va | pa | size) & (kPageSize - 1)) == 0 && size != 0 && va + size > va;

@@ -15,6 +15,11 @@ constexpr unsigned kMaxHeaps = 16;
 constexpr uintptr_t kStacksBase = arch::kKernelDynamicBase + kMaxHeaps * kHeapSlotSize;
 constexpr uintptr_t kStacksSize = uintptr_t{16} << 30;
 
-static_assert(kStacksBase + kStacksSize <= arch::kKernelDynamicBase + arch::kKernelDynamicSize);
+// Free for in-kernel tests that map and unmap pages of their own.
+constexpr uintptr_t kTestMappingsBase = kStacksBase + kStacksSize;
+constexpr uintptr_t kTestMappingsSize = uintptr_t{1} << 30;
+
+static_assert(kTestMappingsBase + kTestMappingsSize <=
+              arch::kKernelDynamicBase + arch::kKernelDynamicSize);
 
 }  // namespace mm
