@@ -24,6 +24,12 @@ labels = {
     "catch_unwind_no_fault": "catch_unwind around a call, no fault",
     "catch_unwind_throw": "catch_unwind: C++ throw 3 frames deep",
     "catch_unwind_null_read_fault": "catch_unwind: kernel null read -> Fault",
+    "frame_alloc_free": "frame allocate + free (4 KiB)",
+    "heap_alloc_free_32": "heap allocate + free, 32 bytes",
+    "heap_alloc_free_256": "heap allocate + free, 256 bytes",
+    "heap_alloc_free_4096": "heap allocate + free, 4096 bytes",
+    "map_1mib": "map 1 MiB (256 pages) in the kernel page table",
+    "unmap_1mib": "unmap 1 MiB (with TLB invalidation)",
 }
 for a in archs:
     for line in open(f"build/bench/{a}.log"):

@@ -5,6 +5,10 @@
 
 #include "arch/arch.h"
 #include "lib/log.h"
+#include "mm/frame_allocator.h"
+#include "mm/heaps.h"
+#include "mm/kernel_memory.h"
+#include "mm/virtual_layout.h"
 #include "recovery/catch_unwind.h"
 
 namespace {
@@ -71,6 +75,34 @@ int run_benchmarks() {
              return *p;
            });
          }));
+  report("frame_alloc_free", per_op([] {
+           auto p = mm::frames().allocate(0);
+           mm::frames().free(*p, 0);
+         }));
+  report("heap_alloc_free_32",
+         per_op([] { mm::heaps::objects().free(mm::heaps::objects().allocate(32)); }));
+  report("heap_alloc_free_256",
+         per_op([] { mm::heaps::objects().free(mm::heaps::objects().allocate(256)); }));
+  report("heap_alloc_free_4096",
+         per_op([] { mm::heaps::objects().free(mm::heaps::objects().allocate(4096)); }));
+  {
+    // Map and unmap 1 MiB of frames (256 pages) in the kernel page table.
+    auto run = mm::allocate_frames(8);
+    const uintptr_t va = mm::kTestMappingsBase;
+    mm::PageTable& pt = mm::kernel_page_table();
+    uint64_t map_total = 0, unmap_total = 0;
+    constexpr int kRounds = 20;
+    for (int i = 0; i <= kRounds; ++i) {
+      const uint64_t t0 = arch::monotonic_ns();
+      (void)pt.map(va, run->phys(), 1 << 20, mm::perm::read | mm::perm::write);
+      const uint64_t t1 = arch::monotonic_ns();
+      (void)pt.unmap(va, 1 << 20);
+      const uint64_t t2 = arch::monotonic_ns();
+      if (i > 0) map_total += t1 - t0, unmap_total += t2 - t1;  // round 0 warms up
+    }
+    report("map_1mib", map_total / kRounds);
+    report("unmap_1mib", unmap_total / kRounds);
+  }
   klog::print("bench: done\n");
   return arch::kExitOk;
 }
