@@ -37,6 +37,8 @@ KernelOptions parse_options(const char* cmdline) {
       o.halt_after_boot = true;
     } else if (word_is(w, n, "bench")) {
       o.bench = true;
+    } else if (word_is(w, n, "diag")) {
+      o.diag = true;
     } else if (word_is(w, n, "log=debug")) {
       o.log_level = klog::Level::debug;
     } else if (word_is(w, n, "log=info")) {

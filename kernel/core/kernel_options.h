@@ -3,6 +3,7 @@
 //   log=debug|info|warn|error
 //   ktest=NAME      run only the in-kernel test NAME (test build)
 //   bench           run the in-kernel benchmarks and shut down (test build)
+//   diag            print the resource snapshot (frames, heaps, objects) after boot
 // Unknown words are logged and ignored.
 #pragma once
 #include "lib/log.h"
@@ -12,6 +13,7 @@ namespace core {
 struct KernelOptions {
   bool halt_after_boot = false;
   bool bench = false;
+  bool diag = false;
   klog::Level log_level = klog::Level::info;
   char ktest_filter[64] = {};
   unsigned unknown_options = 0;  // each is logged as a warning

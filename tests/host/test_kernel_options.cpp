@@ -3,9 +3,10 @@
 #include "core/kernel_options.h"
 
 TEST(KernelOptions, ParsesWords) {
-  auto o = core::parse_options("  halt log=debug ktest=null_read bench ");
+  auto o = core::parse_options("  halt log=debug ktest=null_read bench diag ");
   EXPECT_TRUE(o.halt_after_boot);
   EXPECT_TRUE(o.bench);
+  EXPECT_TRUE(o.diag);
   EXPECT_EQ(o.log_level, klog::Level::debug);
   EXPECT_STREQ(o.ktest_filter, "null_read");
 }
