@@ -3,6 +3,7 @@
 // instruction, or halt outside any catch_unwind region).
 #include "arch/aarch64/sysreg.h"
 #include "arch/aarch64/trap_frame.h"
+#include "mm/kernel_stack.h"
 #include "recovery/panic.h"
 #include "recovery/trap_to_exception.h"
 
@@ -27,8 +28,13 @@ Fault describe(const TrapFrame& f) {
     case kEcDataAbortSame:
       fault.kind = fsc == kFscAlignment ? FaultKind::alignment : FaultKind::page_fault;
       fault.address = f.far;
-      fault.set_message("kernel data abort (%s, fsc %#x) at %p",
-                        (f.esr & (1 << 6)) ? "write" : "read", fsc, reinterpret_cast<void*>(f.far));
+      // A guard page below a kernel stack: a stack overflow, or a pointer
+      // that ran off a stack.
+      if (fault.kind == FaultKind::page_fault && mm::is_stack_guard(f.far))
+        fault.kind = FaultKind::stack_overflow;
+      fault.set_message("kernel data abort (%s, fsc %#x) at %p%s",
+                        (f.esr & (1 << 6)) ? "write" : "read", fsc, reinterpret_cast<void*>(f.far),
+                        fault.kind == FaultKind::stack_overflow ? ", in a stack guard page" : "");
       break;
     case kEcInstrAbortSame:
       fault.kind = FaultKind::instruction_fault;

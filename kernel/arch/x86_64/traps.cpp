@@ -5,10 +5,12 @@
 
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/trap_frame.h"
+#include "mm/kernel_stack.h"
 #include "recovery/panic.h"
 #include "recovery/trap_to_exception.h"
 
 extern "C" const uint64_t x86_64_trap_stubs[32];  // vectors.S
+extern "C" char boot_stack_guard[];               // boot.S: one page
 
 namespace arch::x86_64 {
 namespace {
@@ -89,11 +91,16 @@ Fault describe(const TrapFrame& f) {
       fault.kind =
           (f.error_code & kPfFetch) != 0 ? FaultKind::instruction_fault : FaultKind::page_fault;
       fault.address = f.cr2;
-      fault.set_message("kernel page fault (%s, %s) at %p",
+      // A guard page below a kernel stack: a pointer that ran off a stack
+      // (a real overflow cannot push this fault's frame: a double fault).
+      if (fault.kind == FaultKind::page_fault && mm::is_stack_guard(f.cr2))
+        fault.kind = FaultKind::stack_overflow;
+      fault.set_message("kernel page fault (%s, %s) at %p%s",
                         (f.error_code & kPfFetch) != 0   ? "fetch"
                         : (f.error_code & kPfWrite) != 0 ? "write"
                                                          : "read",
-                        page_fault_reason(f.error_code), reinterpret_cast<void*>(f.cr2));
+                        page_fault_reason(f.error_code), reinterpret_cast<void*>(f.cr2),
+                        fault.kind == FaultKind::stack_overflow ? ", in a stack guard page" : "");
       break;
     case kInvalidOpcode:
     case kBreakpoint:
@@ -136,14 +143,25 @@ Fault describe(const TrapFrame& f) {
 
 // Failures no catch_unwind can take: halt without walking the stack, which
 // may be what failed (a double fault on a kernel stack overflow).
-[[noreturn]] void halt(const TrapFrame& frame, const char* why) {
+[[noreturn]] void halt(const TrapFrame& frame, const char* why,
+                       FaultKind kind = FaultKind::unknown_trap) {
   Fault fault = describe(frame);
-  fault.kind = FaultKind::unknown_trap;
+  fault.kind = kind;
   fault.address = frame.vector == kDoubleFault ? frame.cr2 : 0;  // of the #PF before, if any
   fault.set_message("%s: %s (rsp %p)", kVectorNames[frame.vector], why,
                     reinterpret_cast<void*>(frame.rsp));
   recovery::halt_with(fault);
 }
+
+bool in_guard(uintptr_t address) {
+  const auto boot_guard = reinterpret_cast<uintptr_t>(boot_stack_guard);
+  return mm::is_stack_guard(address) || address - boot_guard < mm::kPageSize;
+}
+
+// The double fault of a stack overflow: the CPU could not push a fault's
+// frame below RSP because it is in (or just above) a guard page. Then CR2,
+// the address of that push, is in the guard, and usually RSP too.
+bool overflowed(const TrapFrame& frame) { return in_guard(frame.cr2) || in_guard(frame.rsp); }
 
 struct [[gnu::packed]] Gate {
   uint16_t offset_low;
@@ -188,7 +206,9 @@ extern "C" uint64_t x86_64_trap(TrapFrame* frame) {
   using namespace arch::x86_64;
   if ((frame->cs & 3) != 0) halt(*frame, "trap from user mode (not supported yet)");
   switch (frame->vector) {
-    case kDoubleFault: halt(*frame, "kernel stack overflow?");
+    case kDoubleFault:
+      if (overflowed(*frame)) halt(*frame, "a fault with no stack left", FaultKind::stack_overflow);
+      halt(*frame, "a fault while delivering a fault");
     case kNmi: halt(*frame, "unexpected");
     case kMachineCheck: halt(*frame, "hardware error");
     case kBreakpoint: frame->rip -= 1; break;  // int3 traps after itself
