@@ -28,6 +28,18 @@ void wait_for_interrupt();
 
 }  // namespace arch
 
+// Calls fn(arg) with the stack pointer at `top` (16-byte aligned: a kernel
+// stack's top) and returns on the caller's stack when fn returns. The switch
+// frame's CFI leads back to the caller's stack, so backtraces and exceptions
+// cross it as if fn had been called directly (arch/<arch>/run_on_stack.S).
+extern "C" void arch_run_on_stack(void (*fn)(void*), void* arg, uintptr_t top);
+
+namespace arch {
+inline void run_on_stack(void (*fn)(void*), void* arg, uintptr_t top) {
+  arch_run_on_stack(fn, arg, top);
+}
+}  // namespace arch
+
 namespace arch {
 // The CPU-local block of the running CPU (TPIDR_EL1 on aarch64, GS base on
 // x86_64: kernel-only registers).

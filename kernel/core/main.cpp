@@ -4,6 +4,7 @@
 #include "core/kernel_options.h"
 #include "lib/log.h"
 #include "mm/kernel_memory.h"
+#include "mm/kernel_stack.h"
 #include "recovery/catch_unwind.h"
 #include "recovery/panic.h"
 
@@ -29,21 +30,9 @@ void check_exceptions() {
   if (r.has_value()) recovery::panic("boot: a throw was not caught");
 }
 
-}  // namespace
-
-void kernel_main(boot::BootInfo& info) {
-  const uint64_t banner_ns = arch::monotonic_ns();
-  klog::print("\nRebound %s (%s) - a reliable micro-kernel\n", REBOUND_VERSION, arch::kName);
-  klog::print("command line: \"%s\"\n", info.cmdline);
-  print_memory_map(info.memory);
-  const core::KernelOptions options = core::parse_options(info.cmdline);
-  klog::set_level(options.log_level);
-  // Under -icount shift=0 this is the guest instructions from reset to banner.
-  KLOG_INFO("boot: banner at %lu ns", static_cast<unsigned long>(banner_ns));
-  check_exceptions();
-  KLOG_INFO("boot: C++ exceptions ready");
-  mm::init(info.memory);
-
+// The rest of the boot CPU's work, on a guarded kernel stack.
+[[noreturn]] void run_kernel(void* options_arg) {
+  const auto& options = *static_cast<const core::KernelOptions*>(options_arg);
   if (core::kernel_tests_built()) arch::shutdown(core::run_kernel_tests(options));
   if (options.halt_after_boot) {
     KLOG_INFO("halt requested on the command line");
@@ -51,4 +40,29 @@ void kernel_main(boot::BootInfo& info) {
   }
   KLOG_INFO("nothing more to run yet: idle");
   for (;;) arch::wait_for_interrupt();
+}
+
+}  // namespace
+
+void kernel_main(boot::BootInfo& info) {
+  const uint64_t banner_ns = arch::monotonic_ns();
+  klog::print("\nRebound %s (%s) - a reliable micro-kernel\n", REBOUND_VERSION, arch::kName);
+  klog::print("command line: \"%s\"\n", info.cmdline);
+  print_memory_map(info.memory);
+  core::KernelOptions options = core::parse_options(info.cmdline);
+  klog::set_level(options.log_level);
+  // Under -icount shift=0 this is the guest instructions from reset to banner.
+  KLOG_INFO("boot: banner at %lu ns", static_cast<unsigned long>(banner_ns));
+  check_exceptions();
+  KLOG_INFO("boot: C++ exceptions ready");
+  mm::init(info.memory);
+
+  // Early boot ran on the boot stack, a fixed part of the image. From here
+  // on the boot CPU runs on a kernel stack like every later thread: guarded
+  // and accounted. This frame, which owns the stack and the options, stays
+  // alive on the boot stack: run_kernel never returns.
+  auto stack = mm::KernelStack::create();
+  if (!stack) recovery::panic("boot: no kernel stack (%s)", rebound::to_string(stack.error()));
+  arch::run_on_stack(run_kernel, &options, stack->top());
+  recovery::panic("boot: the kernel returned");
 }
