@@ -1,5 +1,7 @@
 // Per-CPU state, reached through a kernel-only CPU register.
 #pragma once
+#include <cstdint>
+
 #include "recovery/recovery_state.h"
 
 namespace core {
@@ -13,6 +15,10 @@ struct CpuLocal {
   // Nesting depth of interrupt handlers running on this CPU (the interrupt
   // entry paths count it).
   unsigned interrupt_depth;
+  // Top of this CPU's stack for reporting a kernel stack overflow: the
+  // aarch64 exception vectors switch to it when the interrupted stack has no
+  // room left for a trap frame (they read it at a fixed offset).
+  uintptr_t overflow_stack_top;
 };
 
 void run_global_constructors();

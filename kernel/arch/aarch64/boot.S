@@ -102,8 +102,22 @@ upper_half:
   .balign 4096
 boot_l0: .space 4096
 boot_l1: .space 4096
-  .balign 16
+
+// The boot stack, and the boot CPU's stack for reporting a kernel stack
+// overflow (vectors.S), shaped like kernel stacks (mm/kernel_stack.h) so
+// that the vectors' stack check accepts them: each is the top 16 KiB of a
+// 64 KiB-aligned block whose lower 48 KiB mmu.cpp leaves unmapped, a guard.
+// Stacks need no zeroing: .noinit.
+  .section .noinit.stacks, "aw", %nobits
+  .balign 65536
+  .global boot_stack_guard
+boot_stack_guard: .space 49152
   .global boot_stack_bottom
-boot_stack_bottom:
-  .space 16384
+boot_stack_bottom: .space 16384
+  .global boot_stack_top
 boot_stack_top:
+  .global overflow_stack_guard
+overflow_stack_guard: .space 49152
+overflow_stack_bottom: .space 16384
+  .global overflow_stack_top
+overflow_stack_top:

@@ -9,7 +9,7 @@
 #include "lib/log.h"
 #include "recovery/panic.h"
 
-extern "C" char __kernel_start[], __kernel_end[], exception_vectors[];
+extern "C" char __kernel_start[], __kernel_end[], exception_vectors[], overflow_stack_top[];
 
 namespace {
 
@@ -23,6 +23,7 @@ extern "C" [[noreturn]] void arch_boot(uint64_t dtb_phys) {
   using namespace arch::aarch64;
   core::run_global_constructors();
   core::init_boot_cpu();
+  core::this_cpu().overflow_stack_top = reinterpret_cast<uintptr_t>(overflow_stack_top);
   klog::set_sink({arch::console_write, arch::monotonic_ns});
   WRITE_SYSREG(vbar_el1, reinterpret_cast<uint64_t>(exception_vectors));
   isb();

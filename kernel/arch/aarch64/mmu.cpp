@@ -1,16 +1,18 @@
 // The kernel's final page tables on aarch64: the upper half maps all RAM
 // linearly at KERNEL_VBASE + phys, execute-never and writable, except the
-// kernel image, mapped page by page W^X (text RX, rodata R, data RW), and the
-// devices the kernel uses. The lower half (TTBR0) is left empty for user space:
+// kernel image, mapped page by page W^X (text RX, rodata R, data RW) with the
+// guards of its two stacks (boot.S) left unmapped, and the devices the kernel
+// uses. The lower half (TTBR0) is left empty for user space:
 // a kernel access to a low address (a null pointer) faults.
 #include "arch/aarch64/mmu.h"
 
 #include "arch/aarch64/sysreg.h"
 #include "mm/boot_table_pool.h"
+#include "mm/kernel_stack.h"
 #include "recovery/panic.h"
 
 extern "C" char __text_start[], __text_end[], __rodata_start[], __rodata_end[], __data_start[],
-    __data_end[];
+    __data_end[], boot_stack_guard[], overflow_stack_guard[];
 
 namespace arch::aarch64 {
 namespace {
@@ -70,7 +72,10 @@ void mmu_init(const boot::MemoryMap& memory) {
   g_root = mm::boot_table_page();
   map_kernel_range(__text_start, __text_end, kText);
   map_kernel_range(__rodata_start, __rodata_end, kRodata);
-  map_kernel_range(__data_start, __data_end, kData);
+  constexpr size_t kGuard = mm::kKernelStackGuardSize;
+  map_kernel_range(__data_start, boot_stack_guard, kData);
+  map_kernel_range(boot_stack_guard + kGuard, overflow_stack_guard, kData);
+  map_kernel_range(overflow_stack_guard + kGuard, __data_end, kData);
   for (size_t i = 0; i < memory.size(); ++i) {
     const boot::Region& r = memory[i];
     if (r.kind == boot::RegionKind::kernel) continue;  // mapped above, W^X

@@ -7,11 +7,29 @@
 // CFI describes the frame as a signal frame: the unwinder sees the faulting
 // instruction as the caller, with every register as it was, so the exception
 // unwinds through the faulting function itself.
+//
+// Kernel stack overflow. An exception taken at EL1 stays on the interrupted
+// stack, so a fault caused by running off a stack would push its frame into
+// the guard below it, fault again, and recurse in the vector forever. Every
+// vector for the kernel therefore checks, before it stores anything, that
+// the frame it allocated lies on a kernel stack: stacks are the top 16 KiB
+// of 64 KiB-aligned slots (mm/kernel_stack.h; the boot and overflow stacks
+// in boot.S have the same shape), so a valid frame address has bits 14 and
+// 15 set, and one in the 48 KiB guard below a stack does not. If the check
+// fails the vector moves to this CPU's overflow stack and halts with a
+// "kernel stack overflow" panic (stack_overflow.cpp). (Linux's arm64
+// kernel_ventry does the same with one bit and twice-aligned stacks.)
 
 #define FRAME_SIZE 288
+// A kernel stack pointer has both bits set (mm/kernel_stack.h).
+#define STACK_BIT_LOW 14
+#define STACK_BIT_HIGH 15
+// offsetof(core::CpuLocal, overflow_stack_top) (checked in stack_overflow.cpp).
+#define CPU_LOCAL_OVERFLOW_STACK_TOP 32
 
+// Fills the frame the vector allocated at SP (the interrupted SP is
+// SP + FRAME_SIZE).
 .macro SAVE_FRAME
-  sub sp, sp, #FRAME_SIZE
   stp x0, x1, [sp, #0]
   stp x2, x3, [sp, #16]
   stp x4, x5, [sp, #32]
@@ -74,8 +92,27 @@
   .cfi_offset 96, 256
 .endm
 
+// Every vector allocates the trap frame, then goes to its handler.
 .macro VECTOR handler
   .balign 0x80
+  sub sp, sp, #FRAME_SIZE
+  b \handler
+.endm
+
+// A vector for exceptions taken from the kernel, on SP_EL1: checks that the
+// frame is on a kernel stack (see the top of this file). With no register
+// free, SP and x0 trade places through their sum: after the add and the
+// sub, x0 = the frame's address and SP = frame + x0; the two subs at the
+// end undo it. Flags are untouched (tbz).
+.macro KERNEL_VECTOR handler
+  .balign 0x80
+  sub sp, sp, #FRAME_SIZE
+  add sp, sp, x0
+  sub x0, sp, x0
+  tbz x0, #STACK_BIT_LOW, stack_overflow_entry
+  tbz x0, #STACK_BIT_HIGH, stack_overflow_entry
+  sub x0, sp, x0
+  sub sp, sp, x0
   b \handler
 .endm
 
@@ -87,10 +124,10 @@ exception_vectors:
   VECTOR unexpected_exception   //   irq
   VECTOR unexpected_exception   //   fiq
   VECTOR unexpected_exception   //   serror
-  VECTOR el1_sync               // current EL, SP_ELx: sync
-  VECTOR el1_irq                //   irq
-  VECTOR unexpected_exception   //   fiq
-  VECTOR unexpected_exception   //   serror
+  KERNEL_VECTOR el1_sync        // current EL, SP_ELx: sync
+  KERNEL_VECTOR el1_irq         //   irq
+  KERNEL_VECTOR unexpected_exception  // fiq
+  KERNEL_VECTOR unexpected_exception  // serror
   VECTOR unexpected_exception   // lower EL, aarch64 (user mode comes later)
   VECTOR unexpected_exception
   VECTOR unexpected_exception
@@ -99,6 +136,33 @@ exception_vectors:
   VECTOR unexpected_exception
   VECTOR unexpected_exception
   VECTOR unexpected_exception
+
+// The frame would not be on a kernel stack: x0 = its address F, SP = F + the
+// interrupted x0. The interrupted code cannot continue, so SP_EL0 (no user
+// mode runs after this) is free to hold F while SP, then x0, carry the
+// interrupted x0 across the switch to the overflow stack.
+  .type stack_overflow_entry, %function
+stack_overflow_entry:
+  .cfi_startproc simple
+  .cfi_return_column 96
+  FRAME_CFI
+  msr sp_el0, x0              // F
+  sub x0, sp, x0              // x0 = the interrupted x0 ...
+  mov sp, x0                  // ... parked in SP
+  mrs x0, tpidr_el1           // this CPU's CpuLocal
+  ldr x0, [x0, #CPU_LOCAL_OVERFLOW_STACK_TOP]
+  add sp, sp, x0              // trade places again: SP = top, x0 = interrupted x0
+  sub x0, sp, x0
+  sub sp, sp, x0
+  sub sp, sp, #FRAME_SIZE
+  SAVE_FRAME
+  mrs x0, sp_el0              // the interrupted SP is F + FRAME_SIZE
+  add x0, x0, #FRAME_SIZE
+  str x0, [sp, #248]
+  mov x0, sp
+  bl aarch64_stack_overflow   // never returns
+  brk #0
+  .cfi_endproc
 
   .type el1_sync, %function
 el1_sync:
