@@ -2,6 +2,7 @@
 #include "core/kernel_options.h"
 #include "ktest/bench.h"
 #include "ktest/ktest.h"
+#include "ktest/stack_use.h"
 #include "lib/log.h"
 #include "recovery/catch_unwind.h"
 
@@ -45,6 +46,16 @@ int run_kernel_tests(const KernelOptions& options) {
     volatile int* p = reinterpret_cast<volatile int*>(0x28);
     asm volatile("" : "+r"(p));
     return *p;
+  }
+  if (ktest::same(options.ktest_filter, "stack_overflow")) {
+    // Unbounded recursion must halt with a "kernel stack overflow" panic,
+    // even inside a catch_unwind region: no stack is left to unwind on
+    // (tests/system checks the output and exit status).
+    klog::print("ktest: recursing without bound inside a catch_unwind region\n");
+    auto r = recovery::catch_unwind([] { return ktest::recurse_until(0, nullptr); });
+    klog::print("ktest: the stack overflow %s\n",
+                r.has_value() ? "never happened" : "was caught instead of halting");
+    return arch::kExitTestsFailed;
   }
   unsigned passed = 0, failed = 0;
   klog::print("ktest: running in-kernel tests\n");
