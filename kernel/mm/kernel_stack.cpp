@@ -40,10 +40,6 @@ class SlotClaim {
   std::optional<size_t> slot_;
 };
 
-uintptr_t stack_base(size_t slot) {
-  return kStacksBase + slot * kKernelStackSlotSize + kKernelStackGuardSize;
-}
-
 }  // namespace
 
 Result<KernelStack> KernelStack::create() {
@@ -51,8 +47,9 @@ Result<KernelStack> KernelStack::create() {
   SlotClaim claim;
   if (!claim.slot()) return fail(Error::no_memory);
   // Only the stack part is mapped: the guard below it never is.
-  if (auto mapped = kernel_page_table().map(stack_base(*claim.slot()), frames.phys(),
-                                            kKernelStackSize, perm::read | perm::write);
+  const uintptr_t base = slot_address(*claim.slot()) + kKernelStackGuardSize;
+  if (auto mapped =
+          kernel_page_table().map(base, frames.phys(), kKernelStackSize, perm::read | perm::write);
       !mapped)
     return fail(mapped.error());
   return KernelStack(claim.take(), std::move(frames));

@@ -48,11 +48,11 @@ class KernelStack {
   uintptr_t base() const { return guard_base() + kKernelStackGuardSize; }  // lowest byte
   uintptr_t top() const { return guard_base() + kKernelStackSlotSize; }    // initial SP
   // The guard: [guard_base(), base()).
-  uintptr_t guard_base() const { return kStacksBase + slot_ * kKernelStackSlotSize; }
-  explicit operator bool() const { return slot_ != kNoSlot; }
+  uintptr_t guard_base() const { return slot_address(slot_); }
 
  private:
   static constexpr size_t kNoSlot = ~size_t{0};
+  static uintptr_t slot_address(size_t slot) { return kStacksBase + slot * kKernelStackSlotSize; }
 
   KernelStack(size_t slot, FrameRun frames);
   void reset();
