@@ -62,4 +62,6 @@ uintptr_t phys_to_virt(uint64_t phys);
 uint64_t virt_to_phys(uintptr_t kernel_virt);  // an image or direct-map address
 uint64_t kernel_table_root();
 void tlb_invalidate(uintptr_t va, uint16_t asid);
+// Makes new page-table entries visible to this CPU's table walker.
+void page_table_sync();
 }  // namespace arch

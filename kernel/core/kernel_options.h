@@ -15,7 +15,7 @@ struct KernelOptions {
   bool bench = false;
   bool diag = false;
   klog::Level log_level = klog::Level::info;
-  char ktest_filter[64] = {};
+  char ktest_filter[96] = {};
   unsigned unknown_options = 0;  // each is logged as a warning
 };
 

@@ -2,6 +2,7 @@
 #include "arch/arch.h"
 #include "boot/boot_info.h"
 #include "core/kernel_options.h"
+#include "core/resources.h"
 #include "lib/log.h"
 #include "mm/kernel_memory.h"
 #include "mm/kernel_stack.h"
@@ -33,6 +34,7 @@ void check_exceptions() {
 // The rest of the boot CPU's work, on a guarded kernel stack.
 [[noreturn]] void run_kernel(void* options_arg) {
   const auto& options = *static_cast<const core::KernelOptions*>(options_arg);
+  if (options.diag) core::print_snapshot(core::take_snapshot());
   if (core::kernel_tests_built()) arch::shutdown(core::run_kernel_tests(options));
   if (options.halt_after_boot) {
     KLOG_INFO("halt requested on the command line");

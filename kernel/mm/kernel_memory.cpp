@@ -33,6 +33,7 @@ class KernelTableMemory final : public TableMemory {
     return reinterpret_cast<uint64_t*>(arch::phys_to_virt(pa));
   }
   void invalidate(uintptr_t va, uint16_t asid) override { arch::tlb_invalidate(va, asid); }
+  void publish() override { arch::page_table_sync(); }
 
   size_t live() const { return live_; }
 

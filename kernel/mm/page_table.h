@@ -42,6 +42,9 @@ class TableMemory {
   virtual uint64_t* entries(PhysAddr table) = 0;  // the table's 512 entries
   // Called after a live entry for `va` changed or went away (TLB maintenance).
   virtual void invalidate(uintptr_t va, uint16_t asid) = 0;
+  // Called after new entries were written, before anyone uses them (aarch64:
+  // the table walker must observe the writes).
+  virtual void publish() = 0;
 
  protected:
   ~TableMemory() = default;
@@ -97,6 +100,7 @@ class PageTableOf {
       }
       *slot.value() = Format::page(pa + off, perms);
     }
+    memory_->publish();
     return {};
   }
 

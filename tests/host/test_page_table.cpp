@@ -48,11 +48,13 @@ class FakeMemory final : public mm::TableMemory {
     return reinterpret_cast<uint64_t*>(ram_ + (pa - kBase));
   }
   void invalidate(uintptr_t va, uint16_t) override { invalidated.insert(va); }
+  void publish() override { ++publishes; }
 
   void fail_allocation_after(int n) { fail_after_ = n; }
 
   mm::FrameAllocator frames;
   std::set<uintptr_t> invalidated;
+  int publishes = 0;
   long live_tables = 0;
 
  private:
@@ -98,6 +100,7 @@ TYPED_TEST(PageTableTest, MapQueryRoundTripWithPermissions) {
     EXPECT_EQ(m->page_size, kPageSize);
     va += 1 << 30;  // a different table path each time
   }
+  EXPECT_EQ(this->mem.publishes, 7);  // once per successful map
   EXPECT_FALSE(pt.query(va).has_value());
 }
 

@@ -106,6 +106,8 @@ uint64_t kernel_table_root() {
   return aarch64::virt_to_phys(reinterpret_cast<uintptr_t>(aarch64::g_root));
 }
 
+void page_table_sync() { asm volatile("dsb ishst\n isb" ::: "memory"); }
+
 void tlb_invalidate(uintptr_t va, uint16_t asid) {
   const uint64_t page = (va >> 12) & ((uint64_t{1} << 44) - 1);
   asm volatile("dsb ishst" ::: "memory");  // the entry write first

@@ -123,6 +123,9 @@ uint64_t kernel_table_root() {
   return x86_64::virt_to_phys(reinterpret_cast<uintptr_t>(x86_64::g_root));
 }
 
+// x86 table walks see ordinary stores: nothing to do.
+void page_table_sync() {}
+
 // invlpg also drops this address's cached upper-level entries (and the
 // paging-structure caches), so a freed table is never walked again.
 void tlb_invalidate(uintptr_t va, uint16_t /*asid: PCIDs come with user mode*/) {
