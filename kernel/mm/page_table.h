@@ -18,6 +18,7 @@
 
 #include "lib/object_count.h"
 #include "lib/result.h"
+#include "lib/spinlock.h"
 #include "mm/frame_allocator.h"
 
 namespace mm {
@@ -89,6 +90,7 @@ class PageTableOf {
   }
 
   Result<void> map(uintptr_t va, PhysAddr pa, size_t size, Perms perms) {
+    lib::LockGuard guard(lock_);
     if (!aligned(va, pa, size) || !valid(perms)) return fail(Error::invalid_argument);
     for (size_t off = 0; off < size; off += kPageSize) {
       auto slot = leaf_slot(va + off, true);
@@ -105,6 +107,7 @@ class PageTableOf {
   }
 
   Result<void> unmap(uintptr_t va, size_t size) {
+    lib::LockGuard guard(lock_);
     if (!aligned(va, 0, size)) return fail(Error::invalid_argument);
     TRY(checked, check_mapped(va, size));
     (void)checked;
@@ -113,6 +116,7 @@ class PageTableOf {
   }
 
   Result<void> protect(uintptr_t va, size_t size, Perms perms) {
+    lib::LockGuard guard(lock_);
     if (!aligned(va, 0, size) || !valid(perms)) return fail(Error::invalid_argument);
     TRY(checked, check_mapped(va, size));
     (void)checked;
@@ -125,6 +129,7 @@ class PageTableOf {
   }
 
   std::optional<Mapping> query(uintptr_t va) const {
+    lib::LockGuard guard(lock_);
     PhysAddr table = root_;
     for (unsigned level = 0; level < kLevels; ++level) {
       const uint64_t e = memory_->entries(table)[table_index(va, level)];
@@ -262,6 +267,9 @@ class PageTableOf {
   uint16_t asid_;
   bool owns_root_;
   size_t tables_;
+  // One writer at a time (several heaps may grow the kernel's table at once);
+  // taken after a heap's lock, before the frame allocator's.
+  mutable lib::SpinLock lock_;
 };
 
 }  // namespace mm
