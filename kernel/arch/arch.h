@@ -65,3 +65,15 @@ void tlb_invalidate(uintptr_t va, uint16_t asid);
 // Makes new page-table entries visible to this CPU's table walker.
 void page_table_sync();
 }  // namespace arch
+
+namespace arch {
+// Interrupts. Kernel code runs with them masked (a big-kernel-lock design);
+// they are taken in user mode and in the idle loop.
+// Sets up the interrupt controller and this CPU's timer, everything masked.
+void interrupts_init();
+// A periodic tick on this CPU: the handler calls core::timer_interrupt().
+void timer_start(uint64_t period_ns);
+void interrupts_enable();
+void interrupts_disable();
+bool interrupts_enabled();
+}  // namespace arch

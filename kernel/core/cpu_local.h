@@ -19,6 +19,8 @@ struct CpuLocal {
   // aarch64 exception vectors switch to it when the interrupted stack has no
   // room left for a trap frame (they read it at a fixed offset).
   uintptr_t overflow_stack_top;
+  // Timer ticks taken on this CPU.
+  uint64_t ticks;
 };
 
 void run_global_constructors();

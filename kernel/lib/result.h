@@ -19,3 +19,11 @@ inline std::unexpected<Error> fail(Error e) { return std::unexpected(e); }
   auto var##_result_ = (expr);                                       \
   if (!var##_result_) return std::unexpected(var##_result_.error()); \
   auto var = std::move(*var##_result_)
+
+// Propagates the error of a Result<void> (or any Result whose value is not
+// needed).
+#define TRY_VOID(expr)                                     \
+  do {                                                     \
+    if (auto try_void_result_ = (expr); !try_void_result_) \
+      return std::unexpected(try_void_result_.error());    \
+  } while (0)

@@ -19,7 +19,11 @@ constexpr uintptr_t kStacksSize = uintptr_t{16} << 30;
 constexpr uintptr_t kTestMappingsBase = kStacksBase + kStacksSize;
 constexpr uintptr_t kTestMappingsSize = uintptr_t{1} << 30;
 
-static_assert(kTestMappingsBase + kTestMappingsSize <=
-              arch::kKernelDynamicBase + arch::kKernelDynamicSize);
+// Device registers (interrupt controllers, timers, UARTs beyond the boot
+// console), mapped uncached on demand.
+constexpr uintptr_t kDevicesBase = kTestMappingsBase + kTestMappingsSize;
+constexpr uintptr_t kDevicesSize = uintptr_t{1} << 30;
+
+static_assert(kDevicesBase + kDevicesSize <= arch::kKernelDynamicBase + arch::kKernelDynamicSize);
 
 }  // namespace mm
