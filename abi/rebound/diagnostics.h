@@ -16,6 +16,7 @@ enum rebound_object_type {
   REBOUND_OBJECT_PAGE_TABLE = 0,
   REBOUND_OBJECT_KERNEL_STACK = 1,
   REBOUND_OBJECT_HEAP = 2, /* heaps beyond the named module heaps */
+  REBOUND_OBJECT_THREAD = 3,
   REBOUND_OBJECT_TYPES = 8 /* room to grow within version 1 */
 };
 

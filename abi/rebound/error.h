@@ -20,6 +20,14 @@ enum rebound_error {
   not_supported = 6,    /* valid, but not done by this kernel */
   kernel_fault = 7,     /* the kernel faulted during this request and recovered */
   limit_reached = 8,    /* a per-object limit (a heap's maximum size, a quota) */
+  bad_handle = 9,       /* not a handle of this process */
+  stale_handle = 10,    /* a handle that was closed (its slot has a new generation) */
+  access_denied = 11,   /* the handle lacks a right the call needs */
+  bad_address = 12,     /* a user pointer that is unmapped, in the kernel, too long, or lacks
+                           the permission the call needs */
+  unknown_syscall = 13, /* no system call has this number */
+  wrong_type = 14,      /* a handle to another kind of object than the call takes */
+  bad_image = 15,       /* a malformed or unsupported program image (ELF) */
 #ifdef __cplusplus
 };
 const char* to_string(Error e);

@@ -77,3 +77,20 @@ void interrupts_enable();
 void interrupts_disable();
 bool interrupts_enabled();
 }  // namespace arch
+
+namespace arch {
+// Kernel context switch. A thread that is not running keeps its callee-saved
+// registers on its own kernel stack; its saved stack pointer is all the
+// scheduler keeps. Kernel code runs with interrupts masked, so a switch is
+// only ever a call.
+//
+// Prepares a fresh kernel stack so that switching to the returned stack
+// pointer calls entry(arg); entry must never return.
+uintptr_t initial_context(uintptr_t stack_top, void (*entry)(void*), void* arg);
+// Saves the running thread's context, stores its stack pointer in *save_sp,
+// and resumes the context saved at load_sp.
+extern "C" void arch_switch_context(uintptr_t* save_sp, uintptr_t load_sp);
+inline void switch_context(uintptr_t* save_sp, uintptr_t load_sp) {
+  arch_switch_context(save_sp, load_sp);
+}
+}  // namespace arch

@@ -3,6 +3,7 @@
 #include "boot/boot_info.h"
 #include "core/kernel_options.h"
 #include "core/resources.h"
+#include "core/scheduler.h"
 #include "lib/log.h"
 #include "mm/kernel_memory.h"
 #include "mm/kernel_stack.h"
@@ -34,6 +35,11 @@ void check_exceptions() {
 // The rest of the boot CPU's work, on a guarded kernel stack.
 [[noreturn]] void run_kernel(void* options_arg) {
   const auto& options = *static_cast<const core::KernelOptions*>(options_arg);
+  // From here the boot CPU's work is a thread like any other.
+  auto boot_thread = core::Thread::adopt_current("boot");
+  if (!boot_thread)
+    recovery::panic("boot: no thread object (%s)", rebound::to_string(boot_thread.error()));
+  core::Scheduler::init_this_cpu(std::move(*boot_thread));
   if (options.diag) core::print_snapshot(core::take_snapshot());
   if (core::kernel_tests_built()) arch::shutdown(core::run_kernel_tests(options));
   if (options.halt_after_boot) {

@@ -12,6 +12,13 @@ const char* to_string(Error e) {
     case Error::not_supported: return "not supported";
     case Error::kernel_fault: return "kernel fault";
     case Error::limit_reached: return "limit reached";
+    case Error::bad_handle: return "bad handle";
+    case Error::stale_handle: return "stale handle";
+    case Error::access_denied: return "access denied";
+    case Error::bad_address: return "bad address";
+    case Error::unknown_syscall: return "unknown system call";
+    case Error::wrong_type: return "wrong object type";
+    case Error::bad_image: return "bad program image";
   }
   return "unknown error";
 }

@@ -22,6 +22,7 @@ enum class FaultKind : uint8_t {
   panic,                  // panic() called
   cfi_violation,          // a corrupted return address was detected
   unknown_trap,           // any other synchronous exception
+  killed,                 // (a process) killed on request, not by a fault
 };
 
 const char* to_string(FaultKind kind);

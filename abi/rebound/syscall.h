@@ -1,0 +1,87 @@
+/* Rebound's system calls: numbers, register convention, handle rights and
+   exit statuses. Shared by the kernel, the user runtime and (later) libc.
+   Reference: docs/syscalls.md. Numbers and layouts are ABI: append only.
+
+   Register convention (every call returns a Result in registers):
+                  number  arguments 1-6              error  value 1  value 2
+     aarch64 svc  x8      x0 x1 x2 x3 x4 x5          x0     x1       x2
+     x86_64  syscall rax  rdi rsi rdx r10 r8 r9      rax    rdx      r8
+   error is 0 on success, else a value of enum rebound_error (error.h).
+   All other registers are preserved (x86_64: rcx and r11 are clobbered by the
+   syscall instruction itself). */
+#ifndef REBOUND_ABI_SYSCALL_H
+#define REBOUND_ABI_SYSCALL_H
+
+#include <stdint.h>
+
+enum rebound_syscall {
+  REBOUND_SYS_NULL = 0,             /* () -> (): does nothing; for measuring */
+  REBOUND_SYS_DEBUG_WRITE = 1,      /* (const char* text, size_t len) -> (bytes): kernel console */
+  REBOUND_SYS_EXIT = 2,             /* (int64 code) -> never: ends the calling process */
+  REBOUND_SYS_YIELD = 3,            /* () -> () */
+  REBOUND_SYS_SLEEP = 4,            /* (uint64 ns) -> () */
+  REBOUND_SYS_CLOCK = 5,            /* () -> (monotonic ns) */
+  REBOUND_SYS_THREAD_CREATE = 6,    /* (entry, stack_top, arg) -> (thread handle) */
+  REBOUND_SYS_THREAD_EXIT = 7,      /* (int64 code) -> never: ends the calling thread */
+  REBOUND_SYS_THREAD_JOIN = 8,      /* (thread handle) -> (status word, fault address) */
+  REBOUND_SYS_HANDLE_CLOSE = 9,     /* (handle) -> () */
+  REBOUND_SYS_HANDLE_DUPLICATE = 10,/* (handle, rights) -> (new handle): rights may only shrink */
+  REBOUND_SYS_VM_MAP = 11,          /* (address, size, perms) -> (address): zero-fill on demand */
+  REBOUND_SYS_VM_UNMAP = 12,        /* (address, size) -> () */
+  REBOUND_SYS_VM_PROTECT = 13,      /* (address, size, perms) -> () */
+  REBOUND_SYS_PROCESS_SPAWN = 14,   /* (image name, name len, argv block, block len) -> (process handle) */
+  REBOUND_SYS_PROCESS_WAIT = 15,    /* (process handle) -> (status word, fault address) */
+  REBOUND_SYS_PROCESS_KILL = 16,    /* (process handle) -> () */
+  REBOUND_SYS_DEBUG_SNAPSHOT = 17,  /* (struct rebound_resource_snapshot* out) -> () */
+  REBOUND_SYS_DEBUG_INJECT = 18,    /* (site name, len, kind, count) -> (): test builds only */
+  REBOUND_SYS_COUNT
+};
+
+/* Handles: 32-bit values, 0 is never a handle. A handle carries rights; a
+   call checks the rights it needs. */
+typedef uint32_t rebound_handle;
+enum rebound_rights {
+  REBOUND_RIGHT_DUPLICATE = 1u << 0, /* may be duplicated */
+  REBOUND_RIGHT_WAIT = 1u << 1,      /* may be joined / waited for */
+  REBOUND_RIGHT_KILL = 1u << 2,      /* may be killed */
+  REBOUND_RIGHT_MAP = 1u << 3,       /* (address spaces) may be mapped into */
+  REBOUND_RIGHTS_ALL = 0xf
+};
+
+/* vm perms */
+enum rebound_vm_perms {
+  REBOUND_VM_READ = 1,
+  REBOUND_VM_WRITE = 2,
+  REBOUND_VM_EXECUTE = 4
+};
+
+/* The status word of THREAD_JOIN and PROCESS_WAIT: bits 0..31 the exit code
+   (sign-extended int32) when bit 32 is clear; when bit 32 (KILLED) is set,
+   bits 40..47 are the fault kind (enum rebound_fault) and value 2 is the
+   faulting address. */
+#define REBOUND_STATUS_KILLED (UINT64_C(1) << 32)
+#define REBOUND_STATUS_FAULT_SHIFT 40
+enum rebound_fault {
+  REBOUND_FAULT_CPP_EXCEPTION = 0,
+  REBOUND_FAULT_PAGE_FAULT = 1,
+  REBOUND_FAULT_INSTRUCTION_FAULT = 2,
+  REBOUND_FAULT_UNDEFINED_INSTRUCTION = 3,
+  REBOUND_FAULT_DIVIDE_ERROR = 4,
+  REBOUND_FAULT_ALIGNMENT = 5,
+  REBOUND_FAULT_PROTECTION = 6,
+  REBOUND_FAULT_STACK_OVERFLOW = 7,
+  REBOUND_FAULT_ASSERTION = 8,
+  REBOUND_FAULT_PANIC = 9,
+  REBOUND_FAULT_CFI_VIOLATION = 10,
+  REBOUND_FAULT_UNKNOWN_TRAP = 11,
+  REBOUND_FAULT_KILLED = 12 /* by PROCESS_KILL */
+};
+
+/* DEBUG_INJECT kinds (test builds): what an armed fault-injection site does. */
+enum rebound_inject_kind {
+  REBOUND_INJECT_OFF = 0,
+  REBOUND_INJECT_THROW = 1,      /* a C++ exception */
+  REBOUND_INJECT_NULL_READ = 2   /* a kernel null-pointer read */
+};
+
+#endif

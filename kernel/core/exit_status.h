@@ -1,0 +1,20 @@
+// How a thread or process ended: an exit code it chose, or the fault that
+// killed it (kind and address). The same shape goes to user space.
+#pragma once
+#include <cstdint>
+
+#include "recovery/fault.h"
+
+namespace core {
+
+struct ExitStatus {
+  int64_t code = 0;
+  bool killed = false;  // by a fault, not by exiting
+  recovery::FaultKind fault = recovery::FaultKind::unknown_trap;
+  uintptr_t address = 0;
+
+  static ExitStatus exited(int64_t code) { return {code, false, {}, 0}; }
+  static ExitStatus killed_by(const recovery::Fault& f) { return {-1, true, f.kind, f.address}; }
+};
+
+}  // namespace core

@@ -1,0 +1,57 @@
+#include "core/handle_table.h"
+
+namespace core {
+namespace {
+constexpr rebound_handle encode(unsigned index, uint16_t generation) {
+  return (static_cast<rebound_handle>(generation) << 16) | (index + 1);
+}
+}  // namespace
+
+Result<const HandleTable::Slot*> HandleTable::find(rebound_handle h) const {
+  const unsigned index = (h & 0xffff) - 1;  // 0 wraps to a huge index
+  if (index >= kMaxHandles) return fail(Error::bad_handle);
+  const Slot& s = slots_[index];
+  if (!s.object || s.generation != (h >> 16)) return fail(Error::stale_handle);
+  return &s;
+}
+
+Result<rebound_handle> HandleTable::add(lib::Ref<lib::RefCounted> object, uint32_t rights) {
+  if (!object) return fail(Error::invalid_argument);
+  for (unsigned i = 0; i < kMaxHandles; ++i) {
+    Slot& s = slots_[i];
+    if (s.object) continue;
+    s.object = std::move(object);
+    s.rights = rights & REBOUND_RIGHTS_ALL;
+    ++live_;
+    return encode(i, s.generation);
+  }
+  return fail(Error::limit_reached);
+}
+
+Result<void> HandleTable::close(rebound_handle h) {
+  TRY(found, find(h));
+  Slot& s = const_cast<Slot&>(*found);
+  s.object.reset();
+  s.rights = 0;
+  if (++s.generation == 0) s.generation = 1;  // generation 0 would make handle 0 possible
+  --live_;
+  return {};
+}
+
+Result<rebound_handle> HandleTable::duplicate(rebound_handle h, uint32_t rights) {
+  TRY(found, find(h));
+  if ((found->rights & REBOUND_RIGHT_DUPLICATE) == 0) return fail(Error::access_denied);
+  if ((rights & ~found->rights) != 0) return fail(Error::access_denied);
+  return add(found->object, rights);
+}
+
+void HandleTable::clear() {
+  for (Slot& s : slots_) {
+    if (!s.object) continue;
+    s.object.reset();
+    if (++s.generation == 0) s.generation = 1;
+  }
+  live_ = 0;
+}
+
+}  // namespace core

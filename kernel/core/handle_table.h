@@ -1,0 +1,55 @@
+// A process's handles: the only way it can name a kernel object. A handle is
+// a slot index plus the slot's generation, with rights; closing a handle
+// bumps the generation, so an old value is "stale", never someone else's
+// object. Lookups check the handle, its generation, the object's type and the
+// rights the call needs, in that order, each with its own error.
+#pragma once
+#include <cstdint>
+
+#include "lib/ref.h"
+#include "lib/result.h"
+#include "rebound/syscall.h"
+
+namespace core {
+
+class HandleTable {
+ public:
+  static constexpr unsigned kMaxHandles = 256;
+
+  HandleTable() = default;
+  HandleTable(const HandleTable&) = delete;
+  HandleTable& operator=(const HandleTable&) = delete;
+
+  // A new handle to `object` (which it keeps a reference to).
+  Result<rebound_handle> add(lib::Ref<lib::RefCounted> object, uint32_t rights);
+
+  template <class T>
+  Result<lib::Ref<T>> get(rebound_handle h, uint32_t needed_rights) const {
+    TRY(slot, find(h));
+    auto* object = dynamic_cast<T*>(slot->object.get());
+    if (object == nullptr) return fail(Error::wrong_type);
+    if ((slot->rights & needed_rights) != needed_rights) return fail(Error::access_denied);
+    return lib::Ref<T>(object);
+  }
+
+  Result<void> close(rebound_handle h);
+  // A second handle to the same object with `rights` (a subset; needs
+  // REBOUND_RIGHT_DUPLICATE).
+  Result<rebound_handle> duplicate(rebound_handle h, uint32_t rights);
+  // Drops every handle (the process is going away).
+  void clear();
+  unsigned count() const { return live_; }
+
+ private:
+  struct Slot {
+    lib::Ref<lib::RefCounted> object;
+    uint32_t rights = 0;
+    uint16_t generation = 1;
+  };
+  Result<const Slot*> find(rebound_handle h) const;
+
+  Slot slots_[kMaxHandles];
+  unsigned live_ = 0;
+};
+
+}  // namespace core

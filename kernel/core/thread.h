@@ -1,0 +1,70 @@
+// A kernel thread: its own guarded kernel stack, its own recovery state (so
+// it can block inside a catch handler), a priority, and an exit status that
+// joiners receive. User threads (issue: user mode) are kernel threads that
+// also have a user context.
+#pragma once
+#include <cstdint>
+#include <optional>
+
+#include "core/exit_status.h"
+#include "core/kernel_object.h"
+#include "core/wait_queue.h"
+#include "lib/intrusive_list.h"
+#include "lib/object_count.h"
+#include "mm/kernel_stack.h"
+#include "recovery/recovery_state.h"
+
+namespace core {
+
+class Thread final : public KernelObject {
+ public:
+  enum class State : uint8_t { created, ready, running, blocked, dead };
+  static constexpr unsigned kPriorities = 32;  // 0 = idle only, 31 = highest
+  static constexpr unsigned kDefaultPriority = 16;
+
+  using Entry = void (*)(void* arg);
+
+  // A new thread that will run entry(arg) once started (Scheduler::start).
+  static Result<Ref<Thread>> create(const char* name, Entry entry, void* arg,
+                                    unsigned priority = kDefaultPriority);
+  // The thread already running on this CPU at boot (on a stack it does not own).
+  static Result<Ref<Thread>> adopt_current(const char* name);
+
+  ~Thread() override;
+
+  const char* name() const { return name_; }
+  State state() const { return state_; }
+  unsigned priority() const { return priority_; }
+  const ExitStatus& exit_status() const { return exit_status_; }
+  recovery::RecoveryState& recovery() { return recovery_; }
+  uintptr_t stack_base() const { return stack_ ? stack_->base() : 0; }
+
+  // Blocks until this thread is dead; returns its exit status.
+  ExitStatus join();
+
+ private:
+  friend class Scheduler;
+  friend class WaitQueue;
+  template <class T, class... Args>
+  friend Result<Ref<T>> make_object_in(mm::Heap& heap, Args&&... args);
+  Thread(const char* name, unsigned priority);
+  static void start(void* self);  // the first code of every created thread
+
+  const char* name_;
+  State state_ = State::created;
+  unsigned priority_;
+  std::optional<mm::KernelStack> stack_;
+  uintptr_t saved_sp_ = 0;  // while not running
+  Entry entry_ = nullptr;
+  void* arg_ = nullptr;
+  recovery::RecoveryState recovery_;
+  ExitStatus exit_status_;
+  WaitQueue joiners_;
+  uint64_t wake_at_ns_ = 0;  // while sleeping
+  bool sleeping_ = false;
+  lib::ListNode queue_node_;  // run queue, wait queue or sleep list
+  Ref<Thread> self_;          // from start until dead and switched away from
+  lib::Counted<REBOUND_OBJECT_THREAD> counted_;
+};
+
+}  // namespace core

@@ -1,0 +1,24 @@
+// Threads waiting for something (a thread to exit, later IPC). Blocking and
+// waking happen with interrupts masked (the kernel never runs with them on),
+// so there is no lost-wakeup window.
+#pragma once
+#include "lib/intrusive_list.h"
+
+namespace core {
+
+class Thread;
+
+class WaitQueue {
+ public:
+  // Blocks the current thread on this queue until woken.
+  void wait();
+  // Makes the first / every waiting thread ready. Returns how many woke.
+  unsigned wake_one();
+  unsigned wake_all();
+  bool empty() const;
+
+ private:
+  lib::NodeList waiters_;  // of Thread, through Thread::queue_node_
+};
+
+}  // namespace core

@@ -1,0 +1,85 @@
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "core/handle_table.h"
+
+namespace {
+
+int g_live = 0;
+
+struct Obj : lib::RefCounted {
+  Obj() { ++g_live; }
+  ~Obj() override { --g_live; }
+  void destroy() override { delete this; }
+};
+struct Other : lib::RefCounted {
+  void destroy() override { delete this; }
+};
+
+using core::HandleTable;
+
+TEST(HandleTable, AddGetCloseAndReferenceCounting) {
+  HandleTable t;
+  {
+    auto h = t.add(lib::Ref<lib::RefCounted>(new Obj), REBOUND_RIGHTS_ALL);
+    ASSERT_TRUE(h.has_value());
+    EXPECT_NE(*h, 0u);
+    EXPECT_EQ(g_live, 1);
+    auto obj = t.get<Obj>(*h, REBOUND_RIGHT_WAIT);
+    ASSERT_TRUE(obj.has_value());
+    EXPECT_EQ((*obj)->ref_count(), 2u);  // the table's and ours
+    ASSERT_TRUE(t.close(*h).has_value());
+    EXPECT_EQ(g_live, 1);  // `obj` still holds it
+  }
+  EXPECT_EQ(g_live, 0);
+  EXPECT_EQ(t.count(), 0u);
+}
+
+TEST(HandleTable, EveryKindOfBadHandleHasItsError) {
+  HandleTable t;
+  const auto h = *t.add(lib::Ref<lib::RefCounted>(new Obj), REBOUND_RIGHT_WAIT);
+  EXPECT_EQ(t.get<Obj>(0, 0).error(), Error::bad_handle);
+  EXPECT_EQ(t.get<Obj>(0xffff, 0).error(), Error::bad_handle);
+  EXPECT_EQ(t.get<Obj>(h + 1, 0).error(), Error::stale_handle);        // empty slot
+  EXPECT_EQ(t.get<Obj>(h ^ 0x10000, 0).error(), Error::stale_handle);  // wrong generation
+  EXPECT_EQ(t.get<Other>(h, 0).error(), Error::wrong_type);
+  EXPECT_EQ(t.get<Obj>(h, REBOUND_RIGHT_KILL).error(), Error::access_denied);
+  ASSERT_TRUE(t.close(h).has_value());
+  EXPECT_EQ(t.get<Obj>(h, 0).error(), Error::stale_handle);
+  EXPECT_EQ(t.close(h).error(), Error::stale_handle);
+  // The slot is reused with a new generation: the old value stays stale.
+  const auto h2 = *t.add(lib::Ref<lib::RefCounted>(new Obj), 0);
+  EXPECT_EQ(h2 & 0xffff, h & 0xffff);
+  EXPECT_NE(h2, h);
+  EXPECT_EQ(t.get<Obj>(h, 0).error(), Error::stale_handle);
+  t.clear();
+  EXPECT_EQ(g_live, 0);
+}
+
+TEST(HandleTable, DuplicateOnlyShrinksRights) {
+  HandleTable t;
+  const auto h =
+      *t.add(lib::Ref<lib::RefCounted>(new Obj), REBOUND_RIGHT_DUPLICATE | REBOUND_RIGHT_WAIT);
+  auto d = t.duplicate(h, REBOUND_RIGHT_WAIT);
+  ASSERT_TRUE(d.has_value());
+  EXPECT_TRUE(t.get<Obj>(*d, REBOUND_RIGHT_WAIT).has_value());
+  EXPECT_EQ(t.duplicate(h, REBOUND_RIGHT_KILL).error(), Error::access_denied);
+  EXPECT_EQ(t.duplicate(*d, REBOUND_RIGHT_WAIT).error(), Error::access_denied);  // no DUPLICATE
+  t.clear();
+  EXPECT_EQ(g_live, 0);
+}
+
+TEST(HandleTable, FullTableIsAnError) {
+  HandleTable t;
+  std::set<rebound_handle> seen;
+  for (unsigned i = 0; i < HandleTable::kMaxHandles; ++i)
+    seen.insert(*t.add(lib::Ref<lib::RefCounted>(new Obj), 0));
+  EXPECT_EQ(seen.size(), HandleTable::kMaxHandles);
+  EXPECT_EQ(t.add(lib::Ref<lib::RefCounted>(new Obj), 0).error(), Error::limit_reached);
+  EXPECT_EQ(g_live, static_cast<int>(HandleTable::kMaxHandles));  // the refused one is gone
+  t.clear();
+  EXPECT_EQ(g_live, 0);
+}
+
+}  // namespace
