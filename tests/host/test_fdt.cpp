@@ -10,6 +10,86 @@
 
 namespace {
 
+// Builds small device trees for the cases QEMU's does not have.
+class DtbBuilder {
+ public:
+  DtbBuilder& begin(const std::string& name) {
+    token(1);
+    bytes(name.c_str(), name.size() + 1);
+    return *this;
+  }
+  DtbBuilder& end() {
+    token(2);
+    return *this;
+  }
+  DtbBuilder& prop(const std::string& name, const std::vector<uint8_t>& value) {
+    token(3);
+    token(static_cast<uint32_t>(value.size()));
+    token(string_offset(name));
+    bytes(value.data(), value.size());
+    return *this;
+  }
+  DtbBuilder& prop_cells(const std::string& name, std::initializer_list<uint32_t> cells) {
+    std::vector<uint8_t> v;
+    for (uint32_t c : cells) append_be32(v, c);
+    return prop(name, v);
+  }
+  // Strings separated by NULs, as in "compatible".
+  DtbBuilder& prop_strings(const std::string& name, std::initializer_list<std::string> list) {
+    std::vector<uint8_t> v;
+    for (const auto& s : list) v.insert(v.end(), s.c_str(), s.c_str() + s.size() + 1);
+    return prop(name, v);
+  }
+  std::vector<uint8_t> finish() {
+    token(9);
+    std::vector<uint8_t> blob;
+    const uint32_t off_struct = 40 + 16;  // header, then an empty reservation map
+    const uint32_t off_strings = off_struct + static_cast<uint32_t>(struct_.size());
+    const uint32_t total = off_strings + static_cast<uint32_t>(strings_.size());
+    for (uint32_t v :
+         {0xd00dfeedu, total, off_struct, off_strings, 40u, 17u, 16u, 0u,
+          static_cast<uint32_t>(strings_.size()), static_cast<uint32_t>(struct_.size())})
+      append_be32(blob, v);
+    blob.resize(off_struct, 0);
+    blob.insert(blob.end(), struct_.begin(), struct_.end());
+    blob.insert(blob.end(), strings_.begin(), strings_.end());
+    return blob;
+  }
+
+ private:
+  static void append_be32(std::vector<uint8_t>& v, uint32_t x) {
+    for (int shift = 24; shift >= 0; shift -= 8) v.push_back(static_cast<uint8_t>(x >> shift));
+  }
+  void token(uint32_t t) { append_be32(struct_, t); }
+  void bytes(const void* p, size_t n) {
+    const auto* b = static_cast<const uint8_t*>(p);
+    struct_.insert(struct_.end(), b, b + n);
+    while (struct_.size() % 4 != 0) struct_.push_back(0);
+  }
+  uint32_t string_offset(const std::string& name) {
+    const auto at = static_cast<uint32_t>(strings_.size());
+    strings_.insert(strings_.end(), name.c_str(), name.c_str() + name.size() + 1);
+    return at;
+  }
+  std::vector<uint8_t> struct_, strings_;
+};
+
+struct Found {
+  bool ok;
+  boot::FdtError error;
+  std::vector<boot::FdtRange> ranges;
+};
+
+Found find_reg(const std::vector<uint8_t>& blob, const char* compatible, size_t max = 4) {
+  std::vector<boot::FdtRange> ranges(max);
+  size_t count = 99;
+  boot::FdtError error{};
+  const bool ok =
+      boot::fdt_find_reg(blob.data(), blob.size(), compatible, ranges.data(), max, count, error);
+  ranges.resize(ok ? count : 0);
+  return {ok, error, ranges};
+}
+
 std::vector<uint8_t> load_virt_dtb() {
   std::ifstream f(VIRT_DTB_PATH, std::ios::binary);
   return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
@@ -71,6 +151,144 @@ TEST(Fdt, SurvivesRandomCorruption) {
     }
   }
   EXPECT_GT(parsed, 0);  // most single flips land in payload bytes
+}
+
+TEST(FdtFindReg, FindsTheGicv3AndTheUartOfQemuVirt) {
+  const auto dtb = load_virt_dtb();
+  Found gic = find_reg(dtb, "arm,gic-v3");
+  ASSERT_TRUE(gic.ok) << boot::to_string(gic.error);
+  ASSERT_EQ(gic.ranges.size(), 2u);  // distributor, redistributors
+  EXPECT_EQ(gic.ranges[0].base, 0x08000000u);
+  EXPECT_EQ(gic.ranges[0].size, 0x10000u);
+  EXPECT_EQ(gic.ranges[1].base, 0x080a0000u);
+  EXPECT_GE(gic.ranges[1].size, 0x20000u);  // at least one CPU's redistributor
+  Found uart = find_reg(dtb, "arm,pl011");
+  ASSERT_TRUE(uart.ok);
+  ASSERT_EQ(uart.ranges.size(), 1u);
+  EXPECT_EQ(uart.ranges[0].base, 0x09000000u);
+  // The ITS is a child of the GIC node: "arm,gic-v3" must not match its
+  // "arm,gic-v3-its" by prefix, nor the reverse.
+  Found its = find_reg(dtb, "arm,gic-v3-its");
+  ASSERT_TRUE(its.ok);
+  EXPECT_EQ(its.ranges[0].base, 0x08080000u);
+  EXPECT_FALSE(find_reg(dtb, "arm,gic").ok);
+}
+
+TEST(FdtFindReg, CopiesAtMostMaxRanges) {
+  const auto dtb = load_virt_dtb();
+  Found one = find_reg(dtb, "arm,gic-v3", 1);
+  ASSERT_TRUE(one.ok);
+  ASSERT_EQ(one.ranges.size(), 1u);
+  EXPECT_EQ(one.ranges[0].base, 0x08000000u);
+  Found none = find_reg(dtb, "arm,gic-v3", 0);
+  EXPECT_TRUE(none.ok);
+  EXPECT_TRUE(none.ranges.empty());
+}
+
+TEST(FdtFindReg, MissingDeviceIsNotFound) {
+  const auto dtb = load_virt_dtb();
+  Found f = find_reg(dtb, "vendor,no-such-device");
+  EXPECT_FALSE(f.ok);
+  EXPECT_EQ(f.error, boot::FdtError::not_found);
+  EXPECT_STREQ(boot::to_string(f.error), "no such device in the device tree");
+}
+
+TEST(FdtFindReg, UsesTheParentsCellSizesAndSecondCompatibleStrings) {
+  auto dtb = DtbBuilder()
+                 .begin("")
+                 .prop_cells("#address-cells", {2})
+                 .prop_cells("#size-cells", {2})
+                 .begin("bus@10000000")
+                 .prop_cells("#address-cells", {1})
+                 .prop_cells("#size-cells", {1})
+                 .begin("timer@1000")
+                 .prop_strings("compatible", {"vendor,timer-v2", "vendor,timer"})
+                 .prop_cells("reg", {0x1000, 0x100, 0x2000, 0x40})
+                 .end()
+                 .end()
+                 .end()
+                 .finish();
+  Found f = find_reg(dtb, "vendor,timer");
+  ASSERT_TRUE(f.ok) << boot::to_string(f.error);
+  ASSERT_EQ(f.ranges.size(), 2u);
+  EXPECT_EQ(f.ranges[0].base, 0x1000u);
+  EXPECT_EQ(f.ranges[0].size, 0x100u);
+  EXPECT_EQ(f.ranges[1].base, 0x2000u);
+  EXPECT_EQ(f.ranges[1].size, 0x40u);
+  EXPECT_TRUE(find_reg(dtb, "vendor,timer-v2").ok);
+}
+
+TEST(FdtFindReg, SkipsDisabledNodesAndNodesWithoutReg) {
+  auto dtb = DtbBuilder()
+                 .begin("")
+                 .prop_cells("#address-cells", {2})
+                 .prop_cells("#size-cells", {2})
+                 .begin("uart@a")  // no reg: not a candidate
+                 .prop_strings("compatible", {"vendor,uart"})
+                 .end()
+                 .begin("uart@b")
+                 .prop_strings("compatible", {"vendor,uart"})
+                 .prop_cells("reg", {0, 0xb000, 0, 0x1000})
+                 .prop_strings("status", {"disabled"})  // after reg: order must not matter
+                 .end()
+                 .begin("uart@c")
+                 .prop_strings("status", {"okay"})
+                 .prop_strings("compatible", {"vendor,uart"})
+                 .prop_cells("reg", {0, 0xc000, 0, 0x1000})
+                 .begin("child")  // children begin after the node's own properties
+                 .end()
+                 .end()
+                 .end()
+                 .finish();
+  Found f = find_reg(dtb, "vendor,uart");
+  ASSERT_TRUE(f.ok) << boot::to_string(f.error);
+  ASSERT_EQ(f.ranges.size(), 1u);
+  EXPECT_EQ(f.ranges[0].base, 0xc000u);
+}
+
+TEST(FdtFindReg, MalformedRegIsAnError) {
+  auto dtb = DtbBuilder()
+                 .begin("")
+                 .prop_cells("#address-cells", {2})
+                 .prop_cells("#size-cells", {2})
+                 .begin("dev@0")
+                 .prop_strings("compatible", {"vendor,dev"})
+                 .prop_cells("reg", {0, 0x1000, 0})  // 3 cells: not a whole entry of 4
+                 .end()
+                 .end()
+                 .finish();
+  Found f = find_reg(dtb, "vendor,dev");
+  EXPECT_FALSE(f.ok);
+  EXPECT_EQ(f.error, boot::FdtError::bad_structure);
+  auto wide = DtbBuilder()
+                  .begin("")
+                  .prop_cells("#address-cells", {3})  // PCI-style: not for reg lookups
+                  .prop_cells("#size-cells", {2})
+                  .begin("dev@0")
+                  .prop_strings("compatible", {"vendor,dev"})
+                  .prop_cells("reg", {0, 0, 0x1000, 0, 0x10})
+                  .end()
+                  .end()
+                  .finish();
+  EXPECT_EQ(find_reg(wide, "vendor,dev").error, boot::FdtError::bad_structure);
+}
+
+// Like fdt_parse: a corrupt blob gives an error or a result inside the blob,
+// never a wild read (ASan checks every access).
+TEST(FdtFindReg, SurvivesRandomCorruption) {
+  const auto dtb = load_virt_dtb();
+  std::mt19937 rng(4321);
+  int found = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::vector<uint8_t> blob = dtb;
+    const int flips = 1 + static_cast<int>(rng() % 8);
+    for (int i = 0; i < flips; ++i) blob[rng() % blob.size()] = static_cast<uint8_t>(rng());
+    std::vector<uint8_t> exact(blob.begin(), blob.end());
+    Found f = find_reg(exact, "arm,gic-v3");
+    if (f.ok) ++found;
+    EXPECT_LE(f.ranges.size(), 4u);
+  }
+  EXPECT_GT(found, 0);
 }
 
 }  // namespace
