@@ -3,6 +3,7 @@
 #include <new>
 
 #include "arch/arch.h"
+#include "arch/layout.h"
 #include "lib/log.h"
 #include "mm/boot_table_pool.h"
 #include "mm/heaps.h"
@@ -78,6 +79,10 @@ void init(boot::MemoryMap& memory) {
   }
   new (g_kernel_table) PageTable(PageTable::adopt(g_table_memory, arch::kernel_table_root()));
   g_ready = true;
+  // User roots copy the kernel's root entries (x86_64): the ones for the
+  // dynamic region must exist before the first user root does.
+  if (!kernel_page_table().populate_top_level(arch::kKernelDynamicBase, arch::kKernelDynamicSize))
+    recovery::panic("mm: cannot build the dynamic region's top-level tables");
   heaps::init();
   const FrameStats s = fa.stats();
   KLOG_INFO("mm: %lu MiB in %lu frames, %zu KiB of frame metadata",
@@ -91,6 +96,10 @@ PageTable& kernel_page_table() {
 }
 
 Result<PageTable> new_page_table(uint16_t asid) { return PageTable::create(g_table_memory, asid); }
+
+Result<PageTable> new_user_page_table(uint16_t asid) {
+  return PageTable::create_user(g_table_memory, asid, arch::kernel_table_root());
+}
 
 size_t page_table_frames() { return g_table_memory.live(); }
 

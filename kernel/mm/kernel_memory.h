@@ -18,9 +18,11 @@ void init(boot::MemoryMap& memory);
 
 PageTable& kernel_page_table();
 
-// A new, empty page table whose tables come from the frame allocator (user
-// address spaces; tests).
+// A new, empty page table whose tables come from the frame allocator (tests).
 Result<PageTable> new_page_table(uint16_t asid);
+// A user address space's page table (sharing the kernel half where the CPU
+// has one root for both).
+Result<PageTable> new_user_page_table(uint16_t asid);
 
 // Page-table frames allocated (and not yet freed) for all page tables.
 size_t page_table_frames();

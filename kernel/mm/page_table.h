@@ -66,9 +66,43 @@ class PageTableOf {
     return PageTableOf(memory, root, asid, true);
   }
   // Adopts tables built elsewhere (the kernel's boot tables): tables it adds
-  // later are freed when emptied, but the root and older tables are not ours.
+  // later are freed when emptied, but the root and older tables are not ours,
+  // and tables directly below the root stay (user roots may share them).
   static PageTableOf adopt(TableMemory& memory, PhysAddr root) {
     return PageTableOf(memory, root, 0, false);
+  }
+  // A user address space's table. Where the architecture has one root for
+  // both halves (x86_64), the root's kernel entries are copied from
+  // `kernel_root` and are never changed or freed through this table; either
+  // way it maps only addresses below user_limit().
+  static Result<PageTableOf> create_user(TableMemory& memory, uint16_t asid, PhysAddr kernel_root) {
+    TRY(root, memory.allocate_table());
+    const uint64_t* kernel = memory.entries(kernel_root);
+    uint64_t* user = memory.entries(root);
+    for (unsigned i = Format::kUserRootEntries; i < kEntriesPerTable; ++i) user[i] = kernel[i];
+    PageTableOf t(memory, root, asid, true);
+    t.user_ = true;
+    return t;
+  }
+  static constexpr uintptr_t user_limit() {
+    return uintptr_t{Format::kUserRootEntries} << level_shift(0);
+  }
+
+  // Makes sure the tables directly below the root exist for [va, va+size):
+  // the kernel calls it at boot for regions whose root entries user roots
+  // copy, so that later kernel mappings there are seen by every address space.
+  Result<void> populate_top_level(uintptr_t va, size_t size) {
+    lib::LockGuard guard(lock_);
+    const uintptr_t span = uintptr_t{1} << level_shift(0);
+    for (uintptr_t a = va & ~(span - 1); a < va + size; a += span) {
+      uint64_t& e = memory_->entries(root_)[table_index(a, 0)];
+      if (Format::present(e)) continue;
+      TRY(next, memory_->allocate_table());
+      ++tables_;
+      e = Format::table(next);
+    }
+    memory_->publish();
+    return {};
   }
 
   PageTableOf(PageTableOf&& o) noexcept
@@ -76,6 +110,7 @@ class PageTableOf {
         root_(o.root_),
         asid_(o.asid_),
         owns_root_(o.owns_root_),
+        user_(o.user_),
         tables_(o.tables_) {
     o.memory_ = nullptr;
   }
@@ -159,8 +194,9 @@ class PageTableOf {
     lib::count_object(REBOUND_OBJECT_PAGE_TABLE, +1);
   }
 
-  static bool aligned(uintptr_t va, PhysAddr pa, size_t size) {
-    return ((va | pa | size) & (kPageSize - 1)) == 0 && size != 0 && va + size > va;
+  bool aligned(uintptr_t va, PhysAddr pa, size_t size) const {
+    return ((va | pa | size) & (kPageSize - 1)) == 0 && size != 0 && va + size > va &&
+           (!user_ || va + size <= user_limit());
   }
   // Readable, and never both writable and executable (W^X).
   static bool valid(Perms p) {
@@ -213,7 +249,8 @@ class PageTableOf {
         if (level + 1 == kLevels) {
           e = 0;
           memory_->invalidate(va, asid_);
-        } else if (Format::is_table(e, level) && clear(Format::address(e), level + 1, va, end)) {
+        } else if (Format::is_table(e, level) && clear(Format::address(e), level + 1, va, end) &&
+                   (level > 0 || owns_root_)) {
           const PhysAddr child = Format::address(e);
           e = 0;
           memory_->invalidate(va, asid_);  // and any cached walk through it
@@ -241,6 +278,7 @@ class PageTableOf {
       path[depth] = Format::address(e);
     }
     for (unsigned level = depth - 1; level > 0; --level) {
+      if (level == 1 && !owns_root_) return;  // see adopt()
       const uint64_t* entries = memory_->entries(path[level]);
       for (unsigned i = 0; i < kEntriesPerTable; ++i) {
         if (entries[i] != 0) return;
@@ -254,7 +292,9 @@ class PageTableOf {
   void free_tree(PhysAddr table, unsigned level) {
     if (level + 1 == kLevels) return;
     uint64_t* entries = memory_->entries(table);
-    for (unsigned i = 0; i < kEntriesPerTable; ++i) {
+    // A user root's upper entries belong to the kernel.
+    const unsigned limit = level == 0 && user_ ? Format::kUserRootEntries : kEntriesPerTable;
+    for (unsigned i = 0; i < limit; ++i) {
       if (Format::present(entries[i]) && Format::is_table(entries[i], level)) {
         free_tree(Format::address(entries[i]), level + 1);
         if (memory_->free_table(Format::address(entries[i]))) --tables_;
@@ -266,6 +306,7 @@ class PageTableOf {
   PhysAddr root_;
   uint16_t asid_;
   bool owns_root_;
+  bool user_ = false;
   size_t tables_;
   // One writer at a time (several heaps may grow the kernel's table at once);
   // taken after a heap's lock, before the frame allocator's.

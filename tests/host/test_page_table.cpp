@@ -240,3 +240,46 @@ TYPED_TEST(PageTableTest, RandomOperationsMatchAModel) {
 }
 
 }  // namespace
+
+namespace {
+
+TYPED_TEST(PageTableTest, UserRootSharesTheKernelHalfAndNeverFreesIt) {
+  using Table = mm::PageTableOf<TypeParam>;
+  // The "kernel" table: something mapped high, top-level tables prepared.
+  auto kernel = Table::create(this->mem, 0);
+  ASSERT_TRUE(kernel.has_value());
+  ASSERT_TRUE(kernel->populate_top_level(kKernelVa, 1 << 30).has_value());
+  ASSERT_TRUE(kernel->map(kKernelVa, 0x9000, kPageSize, perm::read).has_value());
+  const long tables_before = this->mem.live_tables;
+  {
+    auto user = Table::create_user(this->mem, 3, kernel->root());
+    ASSERT_TRUE(user.has_value());
+    if (TypeParam::kUserRootEntries < mm::kEntriesPerTable) {
+      // One root for both halves: the kernel mapping is visible through it.
+      EXPECT_EQ(user->query(kKernelVa)->phys, 0x9000u);
+    }
+    EXPECT_EQ(user->map(Table::user_limit(), 0x1000, kPageSize, perm::read).error(),
+              Error::invalid_argument);
+    EXPECT_EQ(user->map(Table::user_limit() - kPageSize, 0x1000, 2 * kPageSize, perm::read).error(),
+              Error::invalid_argument);
+    ASSERT_TRUE(user->map(kUserVa, 0x2000, kPageSize, perm::read | perm::user).has_value());
+  }
+  // Only the user table's own tables went away; the kernel's still map.
+  EXPECT_EQ(this->mem.live_tables, tables_before);
+  EXPECT_EQ(kernel->query(kKernelVa)->phys, 0x9000u);
+}
+
+TYPED_TEST(PageTableTest, AdoptedRootKeepsItsTopLevelTables) {
+  using Table = mm::PageTableOf<TypeParam>;
+  auto owner = Table::create(this->mem, 0);  // stands in for the boot tables
+  ASSERT_TRUE(owner.has_value());
+  Table adopted = Table::adopt(this->mem, owner->root());
+  ASSERT_TRUE(adopted.populate_top_level(kKernelVa, kPageSize).has_value());
+  const long with_top = this->mem.live_tables;
+  ASSERT_TRUE(adopted.map(kKernelVa, 0x3000, kPageSize, perm::read).has_value());
+  ASSERT_TRUE(adopted.unmap(kKernelVa, kPageSize).has_value());
+  // Lower tables were freed; the one below the root stays for user roots.
+  EXPECT_EQ(this->mem.live_tables, with_top);
+}
+
+}  // namespace

@@ -8,6 +8,9 @@
 namespace arch::aarch64 {
 
 struct PteFormat {
+  // Root entries a user address space owns. TTBR0 maps the whole lower half; the kernel has its own
+  // root (TTBR1).
+  static constexpr unsigned kUserRootEntries = 512;
   static constexpr uint64_t kValid = 1, kTableOrPage = 2, kAttrDevice = 0 << 2,
                             kAttrNormal = 1 << 2, kApUser = 1 << 6, kApReadOnly = 1 << 7,
                             kInnerShareable = 3 << 8, kAccessFlag = 1 << 10, kNotGlobal = 1 << 11,

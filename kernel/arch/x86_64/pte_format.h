@@ -8,6 +8,9 @@
 namespace arch::x86_64 {
 
 struct PteFormat {
+  // Root entries a user address space owns. One root for both halves: entries 256-511 are the
+  // kernel's, copied into every user root.
+  static constexpr unsigned kUserRootEntries = 256;
   static constexpr uint64_t kPresent = 1, kWritable = 1 << 1, kUser = 1 << 2,
                             kWriteThrough = 1 << 3, kCacheDisable = 1 << 4, kAccessed = 1 << 5,
                             kDirty = 1 << 6, kLarge = 1 << 7, kGlobal = 1 << 8,
