@@ -17,6 +17,8 @@ enum rebound_object_type {
   REBOUND_OBJECT_KERNEL_STACK = 1,
   REBOUND_OBJECT_HEAP = 2, /* heaps beyond the named module heaps */
   REBOUND_OBJECT_THREAD = 3,
+  REBOUND_OBJECT_ADDRESS_SPACE = 4,
+  REBOUND_OBJECT_PROCESS = 5,
   REBOUND_OBJECT_TYPES = 8 /* room to grow within version 1 */
 };
 

@@ -94,3 +94,18 @@ inline void switch_context(uintptr_t* save_sp, uintptr_t load_sp) {
   arch_switch_context(save_sp, load_sp);
 }
 }  // namespace arch
+
+namespace arch {
+// User mode.
+// Leaves the kernel for user mode on the current thread: a user context
+// (pc, sp, two argument registers, everything else zero) is built at
+// kernel_stack_top, where every later entry from user mode saves it.
+[[noreturn]] void enter_user(uintptr_t kernel_stack_top, uintptr_t pc, uintptr_t sp,
+                             uint64_t arg0, uint64_t arg1);
+// Makes `root` (a user page table's root, physical) with `asid` the user
+// half of this CPU's address space; root 0 leaves no user mappings.
+void switch_user_space(uint64_t root, uint16_t asid);
+// The kernel stack the next entry from user mode lands on (x86_64: TSS.rsp0
+// and the syscall path; aarch64: nothing to do, SP_EL1 already is it).
+void set_kernel_entry_stack(uintptr_t top);
+}  // namespace arch
