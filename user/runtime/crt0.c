@@ -1,0 +1,16 @@
+/* The first code of every user program: the kernel enters at _start with
+   argc and argv in the first two argument registers and the stack pointer
+   16-byte aligned on a stack whose top holds argv's strings. */
+#include "rebound_sys.h"
+
+int main(int argc, char** argv);
+
+__attribute__((noreturn, used)) void rb_start(uint64_t argc, char** argv) {
+  rb_exit(main((int)argc, argv));
+}
+
+#if defined(__aarch64__)
+__asm__(".text\n.global _start\n_start:\n  mov x29, xzr\n  mov x30, xzr\n  b rb_start\n");
+#elif defined(__x86_64__)
+__asm__(".text\n.global _start\n_start:\n  xor %ebp, %ebp\n  call rb_start\n  ud2\n");
+#endif

@@ -1,0 +1,89 @@
+/* System-call wrappers for user programs (no C library yet: issue "C
+   library" adds one). Each returns the error (0 = success) and stores the
+   values through the pointers given. Register convention:
+   abi/rebound/syscall.h. */
+#ifndef REBOUND_USER_SYS_H
+#define REBOUND_USER_SYS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rebound/diagnostics.h"
+#include "rebound/error.h"
+#include "rebound/syscall.h"
+
+struct rb_result {
+  uint64_t error, value, value2;
+};
+
+static inline struct rb_result rb_syscall(uint64_t n, uint64_t a0, uint64_t a1, uint64_t a2,
+                                          uint64_t a3, uint64_t a4, uint64_t a5) {
+  struct rb_result r;
+#if defined(__aarch64__)
+  register uint64_t x8 __asm__("x8") = n;
+  register uint64_t x0 __asm__("x0") = a0;
+  register uint64_t x1 __asm__("x1") = a1;
+  register uint64_t x2 __asm__("x2") = a2;
+  register uint64_t x3 __asm__("x3") = a3;
+  register uint64_t x4 __asm__("x4") = a4;
+  register uint64_t x5 __asm__("x5") = a5;
+  __asm__ volatile("svc #0" : "+r"(x0), "+r"(x1), "+r"(x2) : "r"(x8), "r"(x3), "r"(x4), "r"(x5)
+                   : "memory");
+  r.error = x0, r.value = x1, r.value2 = x2;
+#elif defined(__x86_64__)
+  register uint64_t r10 __asm__("r10") = a3;
+  register uint64_t r8 __asm__("r8") = a4;
+  register uint64_t r9 __asm__("r9") = a5;
+  uint64_t rax = n, rdx = a2;
+  __asm__ volatile("syscall"
+                   : "+a"(rax), "+d"(rdx), "+r"(r8), "+S"(a1), "+D"(a0)
+                   : "r"(r10), "r"(r9)
+                   : "rcx", "r11", "memory");
+  r.error = rax, r.value = rdx, r.value2 = r8;
+#else
+#error "unknown architecture"
+#endif
+  return r;
+}
+
+#define RB_SYS0(n) rb_syscall((n), 0, 0, 0, 0, 0, 0)
+#define RB_SYS1(n, a) rb_syscall((n), (uint64_t)(a), 0, 0, 0, 0, 0)
+#define RB_SYS2(n, a, b) rb_syscall((n), (uint64_t)(a), (uint64_t)(b), 0, 0, 0, 0)
+#define RB_SYS3(n, a, b, c) rb_syscall((n), (uint64_t)(a), (uint64_t)(b), (uint64_t)(c), 0, 0, 0)
+#define RB_SYS4(n, a, b, c, d) \
+  rb_syscall((n), (uint64_t)(a), (uint64_t)(b), (uint64_t)(c), (uint64_t)(d), 0, 0)
+
+static inline size_t rb_strlen(const char* s) {
+  size_t n = 0;
+  while (s[n] != '\0') ++n;
+  return n;
+}
+
+static inline uint64_t rb_null(void) { return RB_SYS0(REBOUND_SYS_NULL).error; }
+static inline uint64_t rb_write(const char* s, size_t n) {
+  return RB_SYS2(REBOUND_SYS_DEBUG_WRITE, s, n).error;
+}
+static inline uint64_t rb_print(const char* s) { return rb_write(s, rb_strlen(s)); }
+__attribute__((noreturn)) static inline void rb_exit(int64_t code) {
+  RB_SYS1(REBOUND_SYS_EXIT, code);
+  for (;;) {
+  }
+}
+static inline uint64_t rb_yield(void) { return RB_SYS0(REBOUND_SYS_YIELD).error; }
+static inline uint64_t rb_sleep(uint64_t ns) { return RB_SYS1(REBOUND_SYS_SLEEP, ns).error; }
+static inline uint64_t rb_clock(void) { return RB_SYS0(REBOUND_SYS_CLOCK).value; }
+
+/* Formats an unsigned number (base 10) into buf; returns buf. */
+static inline char* rb_utoa(uint64_t v, char* buf) {
+  char tmp[24];
+  int n = 0;
+  do {
+    tmp[n++] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v != 0);
+  for (int i = 0; i < n; ++i) buf[i] = tmp[n - 1 - i];
+  buf[n] = '\0';
+  return buf;
+}
+
+#endif
