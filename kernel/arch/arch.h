@@ -3,6 +3,8 @@
 #pragma once
 #include <cstdint>
 
+#include "lib/result.h"
+
 namespace arch {
 
 // QEMU exit statuses the kernel uses (tests read them).
@@ -23,7 +25,10 @@ uint64_t cycle_counter();
 // Stops the machine; under QEMU, exits with `status`.
 [[noreturn]] void shutdown(int status);
 
-// Waits for the next interrupt (the idle loop).
+// Waits for the next interrupt and takes it (the idle loop). Called with
+// interrupts masked, it enables them for the wait only and atomically (no
+// interrupt can slip in between the enable and the wait), and returns with
+// them masked again.
 void wait_for_interrupt();
 
 }  // namespace arch
@@ -68,14 +73,49 @@ void page_table_sync();
 
 namespace arch {
 // Interrupts. Kernel code runs with them masked (a big-kernel-lock design);
-// they are taken in user mode and in the idle loop.
-// Sets up the interrupt controller and this CPU's timer, everything masked.
+// they are taken in user mode and in the idle loop (wait_for_interrupt).
+// Every interrupt is a kernel entry: the arch handler saves the interrupted
+// context in a frame on the current kernel stack, raises this CPU's
+// interrupt_depth, and runs the portable handler inside catch_unwind
+// (core/interrupt_entry.h). Handlers run with interrupts masked: they never
+// nest.
+
+// CPUs the kernel supports: per-CPU tables are sized by it.
+constexpr unsigned kMaxCpus = 8;
+
+// Sets up the interrupt controller (once, on the boot CPU, after mm::init:
+// it maps device registers) and the boot CPU's own part of it. Everything
+// stays masked: the timer is stopped and this CPU's interrupts disabled.
+// Halts with a clear message if the machine has no controller it knows.
 void interrupts_init();
-// A periodic tick on this CPU: the handler calls core::timer_interrupt().
-void timer_start(uint64_t period_ns);
+// The same for a secondary CPU, run by that CPU after interrupts_init.
+void interrupts_init_this_cpu();
+
+// A periodic tick on this CPU every period_ns; each tick calls
+// core::timer_interrupt(). Starting a running timer changes its period.
+// Error::out_of_range outside [kMinTimerPeriodNs, kMaxTimerPeriodNs] (and
+// when the timer cannot count that long), Error::not_supported before this
+// CPU's interrupts are set up; the timer is then left as it was.
+constexpr uint64_t kMinTimerPeriodNs = 100'000;         // 10 kHz
+constexpr uint64_t kMaxTimerPeriodNs = 10'000'000'000;  // 0.1 Hz
+Result<void> timer_start(uint64_t period_ns);
+// Stops this CPU's tick (nothing happens if it is not running).
+void timer_stop();
+
 void interrupts_enable();
 void interrupts_disable();
 bool interrupts_enabled();
+
+// Inter-processor interrupts, each with its own reserved vector (x86_64) or
+// SGI (aarch64).
+enum class Ipi : uint8_t {
+  reschedule,     // a thread became ready on the target CPU
+  tlb_shootdown,  // the target must flush TLB entries another CPU changed
+};
+// Sends `kind` to `cpu` (this CPU included; it is taken once interrupts are
+// enabled). Error::out_of_range for cpu >= kMaxCpus, Error::not_found for a
+// CPU whose interrupts are not set up.
+Result<void> send_ipi(unsigned cpu, Ipi kind);
 }  // namespace arch
 
 namespace arch {

@@ -1,0 +1,59 @@
+#include "core/interrupt_entry.h"
+
+#include "arch/arch.h"
+#include "core/cpu_local.h"
+#include "core/timer.h"
+#include "lib/log.h"
+#include "recovery/catch_unwind.h"
+#include "recovery/panic.h"
+
+namespace core {
+namespace {
+
+InterruptStats g_stats[arch::kMaxCpus];
+InterruptHook g_test_hook = nullptr;
+
+const char* name_of(InterruptSource source) {
+  switch (source) {
+    case InterruptSource::timer: return "timer";
+    case InterruptSource::reschedule: return "reschedule IPI";
+    case InterruptSource::tlb_shootdown: return "TLB shootdown IPI";
+  }
+  return "?";
+}
+
+void run_handler(InterruptSource source) {
+  KASSERT(this_cpu().interrupt_depth > 0);  // the arch handler holds an InterruptScope
+  switch (source) {
+    case InterruptSource::timer: timer_interrupt(); break;
+    // Nothing to do yet: the scheduler will pick up threads made ready on
+    // this CPU, and mm will flush the TLB entries named by the sender.
+    case InterruptSource::reschedule: break;
+    case InterruptSource::tlb_shootdown: break;
+  }
+  if (InterruptHook hook = g_test_hook) hook(source);
+}
+
+}  // namespace
+
+InterruptScope::InterruptScope() { ++this_cpu().interrupt_depth; }
+InterruptScope::~InterruptScope() { --this_cpu().interrupt_depth; }
+
+void handle_interrupt(InterruptSource source) {
+  InterruptStats& stats = g_stats[this_cpu().id];
+  ++stats.taken[static_cast<unsigned>(source)];
+  auto done = recovery::catch_unwind([source] { run_handler(source); });
+  if (!done) {
+    ++stats.faults;
+    const recovery::Fault& f = done.error();
+    KLOG_ERROR("interrupt: the %s handler raised %s at pc %p: %s (the interrupted code goes on)",
+               name_of(source), recovery::to_string(f.kind), reinterpret_cast<void*>(f.pc),
+               f.message);
+  }
+}
+
+InterruptStats interrupt_stats() { return g_stats[this_cpu().id]; }
+
+void set_interrupt_test_hook(InterruptHook hook) { g_test_hook = hook; }
+
+}  // namespace core
