@@ -1,5 +1,6 @@
 // aarch64 boot, in C++: console and log first, then the memory map from the
 // device tree, the final page tables and the trap vectors, then kernel_main.
+#include "arch/aarch64/device_tree.h"
 #include "arch/aarch64/mmu.h"
 #include "arch/aarch64/sysreg.h"
 #include "arch/arch.h"
@@ -10,6 +11,10 @@
 #include "recovery/panic.h"
 
 extern "C" char __kernel_start[], __kernel_end[], exception_vectors[], overflow_stack_top[];
+
+namespace arch::aarch64 {
+DeviceTree g_device_tree;
+}  // namespace arch::aarch64
 
 namespace {
 
@@ -38,6 +43,7 @@ extern "C" [[noreturn]] void arch_boot(uint64_t dtb_phys) {
     recovery::panic("device tree at %p: %s", reinterpret_cast<void*>(dtb_phys),
                     boot::to_string(error));
   info.memory.carve(dtb_phys, boot::fdt_size(dtb), boot::RegionKind::reserved);
+  g_device_tree = {dtb, boot::fdt_size(dtb)};
   info.memory.carve(info.kernel_phys_start, info.kernel_phys_end - info.kernel_phys_start,
                     boot::RegionKind::kernel);
   if (fdt.bootargs != nullptr) info.set_cmdline(fdt.bootargs, fdt.bootargs_length);

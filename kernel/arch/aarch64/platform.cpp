@@ -50,7 +50,16 @@ void shutdown(int status) {
   for (;;) asm volatile("wfi");  // no semihosting: stop here
 }
 
-void wait_for_interrupt() { asm volatile("wfi"); }
+void wait_for_interrupt() {
+  // WFI wakes for a pending interrupt even while PSTATE.I masks it, so
+  // waiting masked cannot miss one; unmasking afterwards takes it (the ISB
+  // makes the CPU see the new mask before it masks again).
+  if (interrupts_enabled()) {
+    asm volatile("wfi" ::: "memory");
+    return;
+  }
+  asm volatile("wfi\n msr daifclr, #2\n isb\n msr daifset, #2" ::: "memory");
+}
 
 void set_cpu_local(void* block) { WRITE_SYSREG(tpidr_el1, reinterpret_cast<uint64_t>(block)); }
 void* cpu_local() { return reinterpret_cast<void*>(READ_SYSREG(tpidr_el1)); }

@@ -85,10 +85,6 @@ extern "C" uint64_t aarch64_trap_sync(TrapFrame* frame) {
   return 1;  // vectors.S resumes in fault_trampoline
 }
 
-extern "C" void aarch64_trap_irq(TrapFrame*) {
-  recovery::panic("unexpected interrupt (no interrupt controller driver yet)");
-}
-
 extern "C" [[noreturn]] void aarch64_trap_unexpected(TrapFrame* frame) {
   recovery::Fault fault = arch::aarch64::describe(*frame);
   recovery::halt_with(fault);
