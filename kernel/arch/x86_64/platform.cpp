@@ -47,8 +47,8 @@ void uart_putc(char c) {
 }
 
 // Remaps the PICs' vectors above the exceptions (0x20-0x2f), so that a
-// spurious interrupt cannot pose as one, and masks every line: no device
-// interrupts until an interrupt controller driver exists.
+// spurious interrupt cannot pose as one, and masks every line: the local
+// APIC (local_apic.cpp) delivers the kernel's interrupts.
 void pic_mask_all() {
   outb(kPic1, 0x11), outb(kPic2, 0x11);          // ICW1: init, ICW4 follows
   outb(kPic1 + 1, 0x20), outb(kPic2 + 1, 0x28);  // ICW2: vector bases
@@ -110,9 +110,15 @@ void shutdown(int status) {
   for (;;) asm volatile("cli\n hlt");  // no debug-exit device: stop here
 }
 
-// Interrupts stay disabled until an interrupt controller driver exists: this
-// halts until an NMI.
-void wait_for_interrupt() { asm volatile("hlt"); }
+void wait_for_interrupt() {
+  if (interrupts_enabled()) {
+    asm volatile("hlt" ::: "memory");
+    return;
+  }
+  // STI takes effect after the next instruction, so no interrupt can be
+  // taken between it and HLT: one arriving now ends the HLT and is taken.
+  asm volatile("sti\n hlt\n cli" ::: "memory");
+}
 
 void set_cpu_local(void* block) {
   x86_64::wrmsr(x86_64::kMsrGsBase, reinterpret_cast<uint64_t>(block));

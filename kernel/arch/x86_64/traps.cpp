@@ -10,6 +10,7 @@
 #include "recovery/trap_to_exception.h"
 
 extern "C" const uint64_t x86_64_trap_stubs[32];  // vectors.S
+extern "C" const char x86_64_irq_stubs[];         // vectors.S: 16 bytes per vector from 32
 extern "C" char boot_stack_guard[];               // boot.S: one page
 
 namespace arch::x86_64 {
@@ -178,24 +179,33 @@ constexpr uint8_t kInterruptGate = 0x8e;  // present, ring 0, interrupts off on 
 // All 256 vectors: an interrupt without a gate raises a #GP naming it.
 alignas(16) Gate g_idt[256];
 
+Gate gate_to(uint64_t stub, uint8_t ist) {
+  return Gate{static_cast<uint16_t>(stub),
+              X86_KERNEL_CS,
+              ist,
+              kInterruptGate,
+              static_cast<uint16_t>(stub >> 16),
+              static_cast<uint32_t>(stub >> 32),
+              0};
+}
+
 }  // namespace
 
 void idt_init() {
-  for (unsigned v = 0; v < kExceptionVectors; ++v) {
-    const uint64_t stub = x86_64_trap_stubs[v];
-    g_idt[v] = Gate{static_cast<uint16_t>(stub),
-                    X86_KERNEL_CS,
-                    static_cast<uint8_t>(v == kDoubleFault ? kDoubleFaultIst : 0),
-                    kInterruptGate,
-                    static_cast<uint16_t>(stub >> 16),
-                    static_cast<uint32_t>(stub >> 32),
-                    0};
-  }
+  for (unsigned v = 0; v < kExceptionVectors; ++v)
+    g_idt[v] = gate_to(x86_64_trap_stubs[v], v == kDoubleFault ? kDoubleFaultIst : 0);
   struct [[gnu::packed]] {
     uint16_t limit;
     uint64_t base;
   } idtr{sizeof g_idt - 1, reinterpret_cast<uint64_t>(g_idt)};
   asm volatile("lidt %0" ::"m"(idtr) : "memory");
+}
+
+void idt_set_interrupt_gate(uint8_t vector) {
+  KASSERT(vector >= kExceptionVectors);
+  const auto stub =
+      reinterpret_cast<uint64_t>(x86_64_irq_stubs) + 16 * (vector - kExceptionVectors);
+  g_idt[vector] = gate_to(stub, 0);
 }
 
 }  // namespace arch::x86_64

@@ -1,4 +1,4 @@
-// Exception entry stubs and the fault trampoline.
+// Exception and interrupt entry stubs, and the fault trampoline.
 //
 // Every exception saves a TrapFrame (trap_frame.h) on the current stack and
 // calls the C++ handler. For a kernel fault inside a catch_unwind region the
@@ -56,10 +56,9 @@ trap_stubs:
   .endr
   .size trap_stubs, . - trap_stubs
 
-  .type trap_entry, %function
-trap_entry:
-  .cfi_startproc simple
-  FRAME_CFI
+// Below the vector and error code the stub pushed: the registers, then CR2
+// and the reserved word (`cr2` is the value to store there).
+.macro SAVE_REGISTERS cr2
   push %r15
   push %r14
   push %r13
@@ -76,14 +75,14 @@ trap_entry:
   push %rdx
   push %rax
   sub $16, %rsp
-  mov %cr2, %rax
+  mov \cr2, %rax
   mov %rax, 0(%rsp)
   movq $0, 8(%rsp)
   cld                         // the C++ ABI's direction flag
-  mov %rsp, %rdi
-  call x86_64_trap            // 0: resume; 1: throw at the faulting rip
-  test %rax, %rax
-  jnz 1f
+.endm
+
+// Back to the interrupted code, through the frame.
+.macro RESTORE_REGISTERS_AND_IRET
   add $16, %rsp
   pop %rax
   pop %rdx
@@ -102,6 +101,18 @@ trap_entry:
   pop %r15
   add $16, %rsp               // vector and error code
   iretq
+.endm
+
+  .type trap_entry, %function
+trap_entry:
+  .cfi_startproc simple
+  FRAME_CFI
+  SAVE_REGISTERS %cr2
+  mov %rsp, %rdi
+  call x86_64_trap            // 0: resume; 1: throw at the faulting rip
+  test %rax, %rax
+  jnz 1f
+  RESTORE_REGISTERS_AND_IRET
   // Resume in fault_trampoline on the interrupted stack, just below the
   // frame, with the interrupted RFLAGS (interrupt flag included), CS and SS.
 1:mov %rsp, %rdi
@@ -114,6 +125,38 @@ trap_entry:
   iretq
   .cfi_endproc
   .size trap_entry, . - trap_entry
+
+// Interrupts (vectors 32-255): one 16-byte stub per vector, each pushing a
+// dummy error code and its vector, so that the frame is a TrapFrame like an
+// exception's; traps.cpp finds vector v's stub at x86_64_irq_stubs +
+// 16 * (v - 32) and installs gates only for the vectors in use. The handler
+// may switch threads (a tick); the frame stays on this kernel stack and the
+// thread leaves through it when it runs again.
+  .balign 16
+  .type x86_64_irq_stubs, @function
+  .global x86_64_irq_stubs
+x86_64_irq_stubs:
+  .set vector, 32
+  .rept 224
+  pushq $0
+  pushq $vector
+  jmp irq_entry
+  // Pads the stub to 16 bytes (int3); a longer stub is an assembler error.
+  .org x86_64_irq_stubs + (vector - 31) * 16, 0xcc
+  .set vector, vector + 1
+  .endr
+  .size x86_64_irq_stubs, . - x86_64_irq_stubs
+
+  .type irq_entry, %function
+irq_entry:
+  .cfi_startproc simple
+  FRAME_CFI
+  SAVE_REGISTERS $0           // no fault address
+  mov %rsp, %rdi
+  call x86_64_interrupt
+  RESTORE_REGISTERS_AND_IRET
+  .cfi_endproc
+  .size irq_entry, . - irq_entry
 
   .global fault_trampoline
   .type fault_trampoline, @function

@@ -1,0 +1,40 @@
+// The local APIC of each CPU: its timer is the CPU's tick, its ICR sends
+// inter-processor interrupts, and every interrupt it delivers ends with an
+// EOI. x2APIC (MSRs) when CPUID offers it, else xAPIC (registers mapped at
+// the physical address in IA32_APIC_BASE); the rest of the kernel cannot
+// tell which.
+#pragma once
+#include <cstdint>
+
+#include "lib/result.h"
+
+namespace arch::x86_64::lapic {
+
+// Once, on the boot CPU: picks the mode, maps the xAPIC registers if needed,
+// and calibrates the timer against the TSC clock (monotonic_ns). Halts on
+// failure (no memory for the mapping).
+void init();
+// This CPU's part: enables its APIC with the spurious vector, masks every
+// local interrupt source (timer included), and records its APIC ID so that
+// other CPUs can send it IPIs.
+void init_this_cpu();
+bool this_cpu_ready();
+bool x2apic();
+
+// Every delivered interrupt but a spurious one needs this before another of
+// the same or a lower priority class is delivered.
+void end_of_interrupt();
+
+// This CPU's timer in periodic mode. Error::out_of_range if the period is
+// below one count or beyond the 32-bit counter, Error::not_supported if
+// calibration failed.
+Result<void> timer_start(uint64_t period_ns);
+void timer_stop();
+bool timer_running();
+
+// A fixed interrupt with `vector` to `cpu` (an index of core::CpuLocal::id).
+// Error::out_of_range for cpu >= kMaxCpus, Error::not_found if that CPU has
+// not run init_this_cpu.
+Result<void> send_ipi(unsigned cpu, uint8_t vector);
+
+}  // namespace arch::x86_64::lapic
