@@ -46,7 +46,12 @@ void check_exceptions() {
     KLOG_INFO("halt requested on the command line");
     arch::shutdown(arch::kExitOk);
   }
-  KLOG_INFO("nothing more to run yet: idle");
+  // The idle loop takes the tick (and nothing else yet): interrupts are
+  // enabled only while it waits.
+  constexpr uint64_t kTickPeriodNs = 10'000'000;  // 100 Hz
+  if (auto tick = arch::timer_start(kTickPeriodNs); !tick)
+    KLOG_ERROR("boot: no timer tick (%s)", rebound::to_string(tick.error()));
+  KLOG_INFO("nothing more to run yet: idle, timer tick at 100 Hz");
   for (;;) arch::wait_for_interrupt();
 }
 
@@ -64,6 +69,9 @@ void kernel_main(boot::BootInfo& info) {
   check_exceptions();
   KLOG_INFO("boot: C++ exceptions ready");
   mm::init(info.memory);
+  // Interrupt controller and timer, everything masked and the timer stopped
+  // (it maps device registers, so after mm::init).
+  arch::interrupts_init();
 
   // Early boot ran on the boot stack, a fixed part of the image. From here
   // on the boot CPU runs on a kernel stack like every later thread: guarded
