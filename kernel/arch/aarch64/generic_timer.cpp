@@ -48,12 +48,12 @@ void stop() {
 
 bool running() { return period() != 0; }
 
-void rearm() {
+bool rearm() {
   const uint64_t ticks = period();
   if (ticks == 0) {  // stopped while this tick was pending
     WRITE_SYSREG(cntv_ctl_el0, kCtlMask);
     isb();
-    return;
+    return false;
   }
   // One period after the last deadline, so that the tick does not drift; if
   // the CPU fell more than a period behind (a stalled host under TCG), from
@@ -63,6 +63,7 @@ void rearm() {
   if (next <= t) next = t + ticks;
   WRITE_SYSREG(cntv_cval_el0, next);
   isb();
+  return true;
 }
 
 }  // namespace arch::aarch64::generic_timer

@@ -22,7 +22,8 @@ Result<void> start(uint64_t period_ns);
 void stop();
 bool running();
 // From the interrupt: sets the next compare value, which also drops the
-// timer's (level-triggered) interrupt line.
-void rearm();
+// timer's (level-triggered) interrupt line. False if the timer was stopped
+// meanwhile: then it is masked and this was not a tick.
+bool rearm();
 
 }  // namespace arch::aarch64::generic_timer

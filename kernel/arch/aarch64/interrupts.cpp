@@ -73,7 +73,12 @@ extern "C" void aarch64_trap_irq(arch::aarch64::TrapFrame*) {
   core::InterruptSource source;
   switch (intid) {
     case generic_timer::kVirtualTimerPpi:
-      generic_timer::rearm();  // drops the line before the EOI
+      // Rearming drops the line before the EOI. A tick left pending by
+      // timer_stop is not a tick.
+      if (!generic_timer::rearm()) {
+        gic::end_of_interrupt(intid);
+        return;
+      }
       source = core::InterruptSource::timer;
       break;
     case gic::kSgiReschedule: source = core::InterruptSource::reschedule; break;
