@@ -28,10 +28,11 @@ void interrupts_init() {
   size_t count = 0;
   boot::FdtError error{};
   if (!boot::fdt_find_reg(g_device_tree.blob, g_device_tree.size, "arm,gic-v3", regs, 2, count,
-                          error))
-    recovery::panic(
-        "interrupts: no GICv3 in the device tree (%s); QEMU needs -M virt,gic-version=3",
-        boot::to_string(error));
+                          error)) {
+    if (error == boot::FdtError::not_found)
+      recovery::panic("no GICv3 interrupt controller (QEMU: -M virt,gic-version=3)");
+    recovery::panic("interrupts: %s", boot::to_string(error));
+  }
   if (count < 2) recovery::panic("interrupts: the GICv3 node lacks its redistributor range");
   gic::init(regs[0].base, regs[0].size, regs[1].base, regs[1].size);
   interrupts_init_this_cpu();
