@@ -21,6 +21,8 @@ struct CpuLocal {
   uintptr_t overflow_stack_top;
   // Timer ticks taken on this CPU.
   uint64_t ticks;
+  // The user page table loaded on this CPU (0: none).
+  uint64_t active_user_root;
 };
 
 void run_global_constructors();

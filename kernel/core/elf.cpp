@@ -63,8 +63,8 @@ Result<ElfPlan> parse_elf(const uint8_t* image, size_t size, uint16_t machine, u
     if (total > max_bytes) return bad;
     for (unsigned j = 0; j < plan.count; ++j) {  // no two segments share a page
       const ElfSegment& o = plan.segments[j];
-      uint64_t o_end;
-      page_up(o.vaddr + o.mem_size, o_end);
+      uint64_t o_end = 0;
+      page_up(o.vaddr + o.mem_size, o_end);  // cannot fail: checked when o was added
       if (start < o_end && page_down(o.vaddr) < end) return bad;
     }
     if (plan.count == ElfPlan::kMaxSegments) return bad;

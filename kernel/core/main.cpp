@@ -4,6 +4,7 @@
 #include "core/kernel_options.h"
 #include "core/resources.h"
 #include "core/scheduler.h"
+#include "core/timer.h"
 #include "lib/log.h"
 #include "mm/kernel_memory.h"
 #include "mm/kernel_stack.h"
@@ -41,16 +42,15 @@ void check_exceptions() {
     recovery::panic("boot: no thread object (%s)", rebound::to_string(boot_thread.error()));
   core::Scheduler::init_this_cpu(std::move(*boot_thread));
   if (options.diag) core::print_snapshot(core::take_snapshot());
+  // The scheduler's tick: sleepers wake and time slices end on it. Interrupts
+  // are taken only in user mode and while idle.
+  if (auto tick = arch::timer_start(core::kTickPeriodNs); !tick)
+    KLOG_ERROR("boot: no timer tick (%s)", rebound::to_string(tick.error()));
   if (core::kernel_tests_built()) arch::shutdown(core::run_kernel_tests(options));
   if (options.halt_after_boot) {
     KLOG_INFO("halt requested on the command line");
     arch::shutdown(arch::kExitOk);
   }
-  // The idle loop takes the tick (and nothing else yet): interrupts are
-  // enabled only while it waits.
-  constexpr uint64_t kTickPeriodNs = 10'000'000;  // 100 Hz
-  if (auto tick = arch::timer_start(kTickPeriodNs); !tick)
-    KLOG_ERROR("boot: no timer tick (%s)", rebound::to_string(tick.error()));
   KLOG_INFO("nothing more to run yet: idle, timer tick at 100 Hz");
   for (;;) arch::wait_for_interrupt();
 }

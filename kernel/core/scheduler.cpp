@@ -2,6 +2,7 @@
 
 #include "arch/arch.h"
 #include "core/cpu_local.h"
+#include "core/process.h"
 #include "recovery/panic.h"
 
 namespace core {
@@ -32,9 +33,7 @@ void Scheduler::idle_loop(void*) {
   for (;;) {
     // Interrupts come in only here (and in user mode): a tick may wake a
     // sleeper, which yield() then runs.
-    arch::interrupts_enable();
     arch::wait_for_interrupt();
-    arch::interrupts_disable();
     current().yield();
   }
 }
@@ -86,9 +85,23 @@ void Scheduler::schedule() {
   ++switches_;
   if (prev->state_ == Thread::State::dead) dead_ = std::move(prev->self_);
   this_cpu().recovery = &next->recovery_;
+  activate(*next);
   arch::switch_context(&prev->saved_sp_, next->saved_sp_);
   // Running as `prev` again, on this or (with SMP) another CPU.
   current().dead_.reset();
+}
+
+void Scheduler::activate(Thread& next) {
+  // Entries from user mode land on the thread's own kernel stack, and its
+  // process's address space is the user half.
+  arch::set_kernel_entry_stack(next.stack_top());
+  AddressSpace* space = next.process() != nullptr ? next.process()->space() : nullptr;
+  const uint64_t root = space != nullptr ? space->root() : 0;
+  CpuLocal& cpu = this_cpu();
+  if (root != cpu.active_user_root) {
+    arch::switch_user_space(root, space != nullptr ? space->asid() : 0);
+    cpu.active_user_root = root;
+  }
 }
 
 void Scheduler::yield() {

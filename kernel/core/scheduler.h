@@ -51,7 +51,8 @@ class Scheduler {
  private:
   void make_ready(Thread& t);
   Thread* pick_next();
-  void schedule();  // switches to the best ready thread (or idle)
+  void schedule();                     // switches to the best ready thread (or idle)
+  static void activate(Thread& next);  // its kernel entry stack and address space
   static void idle_loop(void*);
 
   lib::List<Thread, &Thread::queue_node_> ready_[Thread::kPriorities];

@@ -1,6 +1,7 @@
 #include "core/thread.h"
 
 #include "arch/arch.h"
+#include "core/process.h"
 #include "core/scheduler.h"
 #include "recovery/catch_unwind.h"
 #include "recovery/panic.h"
@@ -28,13 +29,34 @@ Result<Ref<Thread>> Thread::adopt_current(const char* name) {
   return thread;
 }
 
+Result<Ref<Thread>> Thread::create_user(const char* name, Ref<Process> process,
+                                        const UserEntry& entry) {
+  TRY(thread, create(name, enter_user, nullptr));
+  thread->arg_ = thread.get();
+  thread->process_ = std::move(process);
+  thread->user_entry_ = entry;
+  return thread;
+}
+
+void Thread::enter_user(void* self) {
+  auto* t = static_cast<Thread*>(self);
+  // The scheduler switched to the process's address space before running us.
+  arch::enter_user(t->stack_top(), t->user_entry_.pc, t->user_entry_.sp, t->user_entry_.argc,
+                   t->user_entry_.argv);
+}
+
 void Thread::start(void* self) {
   auto* t = static_cast<Thread*>(self);
   // A kernel thread's entry runs inside catch_unwind like every kernel entry:
   // if it faults, the thread dies with that fault as its exit status, and the
   // kernel carries on.
   auto r = recovery::catch_unwind([t] { t->entry_(t->arg_); });
-  Scheduler::current().exit(r ? ExitStatus::exited(0) : ExitStatus::killed_by(r.error()));
+  exit_current(r ? ExitStatus::exited(0) : ExitStatus::killed_by(r.error()));
+}
+
+void Thread::exit_current(const ExitStatus& status) {
+  if (Process* p = current_thread().process()) p->thread_ended(status);
+  Scheduler::current().exit(status);
 }
 
 ExitStatus Thread::join() {

@@ -8,6 +8,7 @@
 
 #include "core/exit_status.h"
 #include "core/kernel_object.h"
+#include "core/program_loader.h"
 #include "core/wait_queue.h"
 #include "lib/intrusive_list.h"
 #include "lib/object_count.h"
@@ -15,6 +16,8 @@
 #include "recovery/recovery_state.h"
 
 namespace core {
+
+class Process;
 
 class Thread final : public KernelObject {
  public:
@@ -29,6 +32,9 @@ class Thread final : public KernelObject {
                                     unsigned priority = kDefaultPriority);
   // The thread already running on this CPU at boot (on a stack it does not own).
   static Result<Ref<Thread>> adopt_current(const char* name);
+  // A thread of `process` that enters user mode at `entry`.
+  static Result<Ref<Thread>> create_user(const char* name, Ref<Process> process,
+                                         const UserEntry& entry);
 
   ~Thread() override;
 
@@ -38,9 +44,15 @@ class Thread final : public KernelObject {
   const ExitStatus& exit_status() const { return exit_status_; }
   recovery::RecoveryState& recovery() { return recovery_; }
   uintptr_t stack_base() const { return stack_ ? stack_->base() : 0; }
+  uintptr_t stack_top() const { return stack_ ? stack_->top() : 0; }
+  // The process of a user thread, nullptr for a kernel thread.
+  Process* process() const { return process_.get(); }
 
   // Blocks until this thread is dead; returns its exit status.
   ExitStatus join();
+
+  // Ends the running thread with `status` (its process hears of it first).
+  [[noreturn]] static void exit_current(const ExitStatus& status);
 
  private:
   friend class Scheduler;
@@ -48,7 +60,8 @@ class Thread final : public KernelObject {
   template <class T, class... Args>
   friend Result<Ref<T>> make_object_in(mm::Heap& heap, Args&&... args);
   Thread(const char* name, unsigned priority);
-  static void start(void* self);  // the first code of every created thread
+  static void start(void* self);       // the first code of every created thread
+  static void enter_user(void* self);  // the entry of user threads
 
   const char* name_;
   State state_ = State::created;
@@ -64,6 +77,8 @@ class Thread final : public KernelObject {
   bool sleeping_ = false;
   lib::ListNode queue_node_;  // run queue, wait queue or sleep list
   Ref<Thread> self_;          // from start until dead and switched away from
+  Ref<Process> process_;
+  UserEntry user_entry_{};
   lib::Counted<REBOUND_OBJECT_THREAD> counted_;
 };
 

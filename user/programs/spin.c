@@ -1,20 +1,22 @@
-/* Busy-loops for argv[1] milliseconds of its own clock without ever
-   yielding, then exits with how many times it saw the clock move: under a
-   preemptive scheduler another spinner runs meanwhile. */
+/* Busy-loops for argv[1] milliseconds of the monotonic clock without ever
+   yielding or sleeping, and exits 0 only if it saw the clock jump by more than
+   a millisecond between two of its own reads at least once: that is, it was
+   preempted so that another thread could run. Exit 1: never preempted. */
 #include "rebound_sys.h"
 
-static uint64_t parse(const char* s) {
-  uint64_t v = 0;
-  for (; *s >= '0' && *s <= '9'; ++s) v = v * 10 + (uint64_t)(*s - '0');
-  return v;
-}
-
 int main(int argc, char** argv) {
-  const uint64_t ms = argc > 1 ? parse(argv[1]) : 100;
+  uint64_t ms = 200;
+  if (argc > 1) {
+    ms = 0;
+    for (const char* s = argv[1]; *s >= '0' && *s <= '9'; ++s) ms = ms * 10 + (uint64_t)(*s - '0');
+  }
   const uint64_t start = rb_clock();
-  uint64_t spins = 0;
-  while (rb_clock() - start < ms * 1000000) ++spins;
-  rb_print(argc > 2 ? argv[2] : "spin");
-  rb_print(" done\n");
-  return 0;
+  uint64_t last = start, gaps = 0;
+  for (;;) {
+    const uint64_t now = rb_clock();
+    if (now - last > 1000000) ++gaps;
+    last = now;
+    if (now - start >= ms * 1000000) break;
+  }
+  return gaps > 0 ? 0 : 1;
 }

@@ -1,0 +1,67 @@
+#include "core/process.h"
+
+#include "arch/arch.h"
+#include "core/cpu_local.h"
+#include "core/program_loader.h"
+#include "core/scheduler.h"
+#include "core/thread.h"
+#include "recovery/fault_injection.h"
+
+namespace core {
+
+Process::Process(const char* name, Ref<AddressSpace> space) : space_(std::move(space)) {
+  for (size_t i = 0; i + 1 < sizeof name_ && name[i] != '\0'; ++i) name_[i] = name[i];
+}
+
+Process::~Process() = default;
+
+Result<Ref<Process>> Process::spawn(const char* name, const uint8_t* image, size_t size,
+                                    const char* argv_block, size_t argv_length) {
+  TRY(space, AddressSpace::create());
+  TRY(entry, load_program(*space, image, size, argv_block, argv_length));
+  TRY(process, make_object<Process>(name, std::move(space)));
+  // Everything above is owned by RAII objects: a fault injected here (test
+  // builds) must leave nothing behind.
+  recovery::fault_point("process.spawn");
+  TRY(thread, Thread::create_user(process->name_, process, entry));
+  process->thread_started();
+  Scheduler::current().start(*thread);
+  return process;
+}
+
+void Process::kill(const ExitStatus& status) {
+  if (ended_ || dying_) return;
+  dying_ = true;
+  status_ = status;
+  if (live_threads_ == 0) end();
+}
+
+void Process::thread_ended(const ExitStatus& status) {
+  // The first ending decides the process's status, unless a kill came first.
+  if (!dying_) {
+    dying_ = true;
+    status_ = status;
+  }
+  if (--live_threads_ == 0) end();
+}
+
+void Process::end() {
+  ended_ = true;
+  handles_.clear();
+  // This CPU may still have the space loaded (its last thread is ending
+  // here): leave it before its tables go.
+  CpuLocal& cpu = this_cpu();
+  if (space_ && cpu.active_user_root == space_->root()) {
+    arch::switch_user_space(0, 0);
+    cpu.active_user_root = 0;
+  }
+  space_.reset();
+  waiters_.wake_all();
+}
+
+ExitStatus Process::wait() {
+  while (!ended_) waiters_.wait();
+  return status_;
+}
+
+}  // namespace core

@@ -1,0 +1,63 @@
+// A process: an address space, a handle table, and the user threads running
+// in it. It ends when its last thread ends -- by exiting, or killed by a
+// fault or by PROCESS_KILL -- and then releases everything it owned at once:
+// handles, address space (its frames and tables) and ASID. Whoever holds a
+// reference can wait for its exit status.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "core/address_space.h"
+#include "core/exit_status.h"
+#include "core/handle_table.h"
+#include "core/kernel_object.h"
+#include "core/wait_queue.h"
+#include "lib/object_count.h"
+
+namespace core {
+
+class Thread;
+
+class Process final : public KernelObject {
+ public:
+  // A new process running `image` (a static ELF) with the arguments in
+  // argv_block (NUL-terminated strings back to back). Its first thread is
+  // started before this returns.
+  static Result<Ref<Process>> spawn(const char* name, const uint8_t* image, size_t size,
+                                    const char* argv_block, size_t argv_length);
+  ~Process() override;
+
+  const char* name() const { return name_; }
+  HandleTable& handles() { return handles_; }
+  // The address space, while the process lives (nullptr after it ended).
+  AddressSpace* space() const { return space_.get(); }
+  bool ended() const { return ended_; }
+  bool dying() const { return dying_; }
+
+  // Ends the process with `status` as soon as each of its threads next
+  // passes the user/kernel boundary (or now, if it has none running).
+  void kill(const ExitStatus& status);
+  // Blocks until the process has ended; returns its exit status.
+  ExitStatus wait();
+
+  // A user thread of this process is starting / has ended.
+  void thread_started() { ++live_threads_; }
+  void thread_ended(const ExitStatus& status);
+
+ private:
+  template <class T, class... Args>
+  friend Result<Ref<T>> make_object_in(mm::Heap& heap, Args&&... args);
+  Process(const char* name, Ref<AddressSpace> space);
+  void end();  // the last thread ended: release everything
+
+  char name_[32] = {};
+  Ref<AddressSpace> space_;
+  HandleTable handles_;
+  unsigned live_threads_ = 0;
+  bool dying_ = false, ended_ = false;
+  ExitStatus status_;
+  WaitQueue waiters_;
+  lib::Counted<REBOUND_OBJECT_PROCESS> counted_;
+};
+
+}  // namespace core

@@ -1,0 +1,57 @@
+#include "core/program_loader.h"
+
+#include "core/elf.h"
+
+namespace core {
+namespace {
+
+#if defined(__aarch64__)
+constexpr uint16_t kMachine = kElfMachineAarch64;
+#else
+constexpr uint16_t kMachine = kElfMachineX86_64;
+#endif
+constexpr uint64_t kMaxImageMemory = 256 << 20;
+
+}  // namespace
+
+Result<UserEntry> load_program(AddressSpace& space, const uint8_t* image, size_t size,
+                               const char* argv_block, size_t argv_length) {
+  if (argv_length > kMaxArgvBytes || (argv_length > 0 && argv_block[argv_length - 1] != '\0'))
+    return fail(Error::invalid_argument);
+  unsigned argc = 0;
+  for (size_t i = 0; i < argv_length; ++i) argc += argv_block[i] == '\0' ? 1 : 0;
+  if (argc > kMaxArgs) return fail(Error::invalid_argument);
+
+  TRY(plan, parse_elf(image, size, kMachine, AddressSpace::kUserBase,
+                      kUserStackTop - kUserStackSize, kMaxImageMemory));
+  for (unsigned i = 0; i < plan.count; ++i) {
+    const ElfSegment& s = plan.segments[i];
+    const uintptr_t start = s.vaddr & ~uintptr_t{mm::kPageSize - 1};
+    const uintptr_t end =
+        (s.vaddr + s.mem_size + mm::kPageSize - 1) & ~uintptr_t{mm::kPageSize - 1};
+    TRY(at, space.map_anonymous(start, end - start, s.perms));
+    (void)at;
+    // The file bytes; the rest of the segment reads as zero on demand.
+    TRY_VOID(space.fill(s.vaddr, image + s.file_offset, s.file_size));
+  }
+
+  // The stack, with argv at its top: the strings, then the pointer array.
+  TRY(stack, space.map_anonymous(kUserStackTop - kUserStackSize, kUserStackSize,
+                                 mm::perm::read | mm::perm::write));
+  (void)stack;
+  const uintptr_t strings = (kUserStackTop - argv_length) & ~uintptr_t{15};
+  TRY_VOID(space.fill(strings, argv_block, argv_length));
+  uintptr_t pointers[kMaxArgs + 1];
+  size_t off = 0;
+  for (unsigned i = 0; i < argc; ++i) {
+    pointers[i] = strings + off;
+    while (argv_block[off] != '\0') ++off;
+    ++off;
+  }
+  pointers[argc] = 0;
+  const uintptr_t array = (strings - (argc + 1) * sizeof(uintptr_t)) & ~uintptr_t{15};
+  TRY_VOID(space.fill(array, pointers, (argc + 1) * sizeof(uintptr_t)));
+  return UserEntry{plan.entry, array, argc, array};
+}
+
+}  // namespace core

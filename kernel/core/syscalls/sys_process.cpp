@@ -1,0 +1,41 @@
+// Processes: spawning from a boot image, waiting, killing.
+#include "core/boot_images.h"
+#include "core/syscalls/syscall.h"
+
+namespace core::syscalls {
+
+Result<Values> sys_process_spawn(Args a) {
+  Process& p = caller();
+  char name[32];
+  if (a[1] == 0 || a[1] >= sizeof name) return fail(Error::invalid_argument);
+  TRY_VOID(p.space()->copy_in(name, a[0], a[1]));
+  name[a[1]] = '\0';
+  char argv[kMaxArgvBytes];
+  if (a[3] > sizeof argv) return fail(Error::invalid_argument);
+  TRY_VOID(p.space()->copy_in(argv, a[2], a[3]));
+  const BootImage* image = find_boot_image(name, a[1]);
+  if (image == nullptr) return fail(Error::not_found);
+  TRY(child, Process::spawn(image->name, image->data, image->size, argv, a[3]));
+  auto handle = p.handles().add(child, REBOUND_RIGHTS_ALL);
+  if (!handle) {
+    child->kill(ExitStatus{-1, true, recovery::FaultKind::killed, 0});
+    return fail(handle.error());
+  }
+  return Values{*handle, 0};
+}
+
+Result<Values> sys_process_wait(Args a) {
+  TRY(child,
+      caller().handles().get<Process>(static_cast<rebound_handle>(a[0]), REBOUND_RIGHT_WAIT));
+  if (child.get() == &caller()) return fail(Error::invalid_argument);
+  return status_values(child->wait());
+}
+
+Result<Values> sys_process_kill(Args a) {
+  TRY(child,
+      caller().handles().get<Process>(static_cast<rebound_handle>(a[0]), REBOUND_RIGHT_KILL));
+  child->kill(ExitStatus{-1, true, recovery::FaultKind::killed, 0});
+  return Values{};
+}
+
+}  // namespace core::syscalls

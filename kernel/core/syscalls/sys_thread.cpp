@@ -1,0 +1,32 @@
+// Threads of the calling process.
+#include "core/syscalls/syscall.h"
+
+namespace core::syscalls {
+
+Result<Values> sys_thread_create(Args a) {
+  Process& p = caller();
+  const uintptr_t entry = a[0], stack_top = a[1];
+  if (entry < AddressSpace::kUserBase || entry >= AddressSpace::kUserTop ||
+      stack_top < AddressSpace::kUserBase || stack_top > AddressSpace::kUserTop ||
+      (stack_top & 15) != 0)
+    return fail(Error::bad_address);
+  TRY(thread,
+      Thread::create_user(p.name(), Ref<Process>(&p), UserEntry{entry, stack_top, a[2], 0}));
+  TRY(handle, p.handles().add(thread, REBOUND_RIGHTS_ALL));
+  p.thread_started();
+  Scheduler::current().start(*thread);
+  return Values{handle, 0};
+}
+
+Result<Values> sys_thread_exit(Args a) {
+  Thread::exit_current(ExitStatus::exited(static_cast<int64_t>(a[0])));
+}
+
+Result<Values> sys_thread_join(Args a) {
+  TRY(thread,
+      caller().handles().get<Thread>(static_cast<rebound_handle>(a[0]), REBOUND_RIGHT_WAIT));
+  if (thread.get() == &current_thread()) return fail(Error::invalid_argument);
+  return status_values(thread->join());
+}
+
+}  // namespace core::syscalls

@@ -1,0 +1,57 @@
+// The calling process's address space.
+#include "core/syscalls/syscall.h"
+#include "recovery/fault_injection.h"
+
+namespace core::syscalls {
+namespace {
+
+Result<mm::Perms> perms_from(uint64_t v) {
+  if ((v & ~uint64_t{REBOUND_VM_READ | REBOUND_VM_WRITE | REBOUND_VM_EXECUTE}) != 0)
+    return fail(Error::invalid_argument);
+  mm::Perms p = 0;
+  if ((v & REBOUND_VM_READ) != 0) p |= mm::perm::read;
+  if ((v & REBOUND_VM_WRITE) != 0) p |= mm::perm::write;
+  if ((v & REBOUND_VM_EXECUTE) != 0) p |= mm::perm::execute;
+  return p;
+}
+
+// Removes a just-created region if the call fails after creating it.
+class RegionUndo {
+ public:
+  RegionUndo(AddressSpace& s, uintptr_t a, size_t n) : space_(s), address_(a), size_(n) {}
+  ~RegionUndo() {
+    if (armed_) (void)space_.unmap(address_, size_);
+  }
+  void commit() { armed_ = false; }
+
+ private:
+  AddressSpace& space_;
+  uintptr_t address_;
+  size_t size_;
+  bool armed_ = true;
+};
+
+}  // namespace
+
+Result<Values> sys_vm_map(Args a) {
+  TRY(perms, perms_from(a[2]));
+  AddressSpace& space = *caller().space();
+  TRY(address, space.map_anonymous(a[0], a[1], perms));
+  RegionUndo undo(space, address, a[1]);
+  recovery::fault_point("vm.map");  // test builds: a failure after the region exists
+  undo.commit();
+  return Values{address, 0};
+}
+
+Result<Values> sys_vm_unmap(Args a) {
+  TRY_VOID(caller().space()->unmap(a[0], a[1]));
+  return Values{};
+}
+
+Result<Values> sys_vm_protect(Args a) {
+  TRY(perms, perms_from(a[2]));
+  TRY_VOID(caller().space()->protect(a[0], a[1], perms));
+  return Values{};
+}
+
+}  // namespace core::syscalls

@@ -1,0 +1,55 @@
+// What every system call is: a function of its six argument registers that
+// returns a Result with up to two values. The dispatcher (user_boundary.cpp)
+// runs it inside catch_unwind and puts the Result into the caller's
+// registers. One file per family under core/syscalls/.
+#pragma once
+#include <cstdint>
+
+#include "core/exit_status.h"
+#include "core/process.h"
+#include "core/scheduler.h"
+#include "core/thread.h"
+#include "lib/result.h"
+
+namespace core::syscalls {
+
+struct Values {
+  uint64_t v0 = 0, v1 = 0;
+};
+using Args = const uint64_t*;  // six registers
+using Handler = Result<Values> (*)(Args args);
+
+// The process of the calling thread (system calls come only from user threads).
+inline Process& caller() { return *current_thread().process(); }
+
+// The status word of THREAD_JOIN / PROCESS_WAIT (abi/rebound/syscall.h).
+inline Values status_values(const ExitStatus& s) {
+  if (!s.killed)
+    return {static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(s.code))) & 0xffffffffu,
+            0};
+  return {REBOUND_STATUS_KILLED |
+              (uint64_t{static_cast<uint8_t>(s.fault)} << REBOUND_STATUS_FAULT_SHIFT),
+          s.address};
+}
+
+Result<Values> sys_null(Args);
+Result<Values> sys_debug_write(Args);
+Result<Values> sys_exit(Args);
+Result<Values> sys_yield(Args);
+Result<Values> sys_sleep(Args);
+Result<Values> sys_clock(Args);
+Result<Values> sys_thread_create(Args);
+Result<Values> sys_thread_exit(Args);
+Result<Values> sys_thread_join(Args);
+Result<Values> sys_handle_close(Args);
+Result<Values> sys_handle_duplicate(Args);
+Result<Values> sys_vm_map(Args);
+Result<Values> sys_vm_unmap(Args);
+Result<Values> sys_vm_protect(Args);
+Result<Values> sys_process_spawn(Args);
+Result<Values> sys_process_wait(Args);
+Result<Values> sys_process_kill(Args);
+Result<Values> sys_debug_snapshot(Args);
+Result<Values> sys_debug_inject(Args);
+
+}  // namespace core::syscalls

@@ -1,0 +1,92 @@
+/* Every system call that takes a handle or a pointer, given bad ones: each
+   must fail with the documented error (docs/syscalls.md), and the process
+   must live to report it. Exits with the number of failed checks. */
+#include "rebound_sys.h"
+
+static int failures;
+
+static void expect(const char* what, uint64_t got, uint64_t want) {
+  if (got == want) return;
+  ++failures;
+  char buf[24];
+  rb_print("CHECK FAILED: ");
+  rb_print(what);
+  rb_print(": got ");
+  rb_print(rb_utoa(got, buf));
+  rb_print(", want ");
+  rb_print(rb_utoa(want, buf));
+  rb_print("\n");
+}
+
+#define E(x) ((uint64_t)(x))
+
+int main(void) {
+  static char data[64] = "some data";
+  const uint64_t kernel = 0xffff800000001000ull;
+  const uint64_t unmapped = 0x300000000000ull;
+
+  /* Unknown numbers. */
+  expect("unknown syscall", RB_SYS0(REBOUND_SYS_COUNT).error, E(unknown_syscall));
+  expect("huge syscall number", RB_SYS0(~0ull).error, E(unknown_syscall));
+
+  /* Bad user pointers: unmapped, kernel, null, wrapping, too long, read-only target. */
+  expect("write: unmapped", RB_SYS2(REBOUND_SYS_DEBUG_WRITE, unmapped, 4).error, E(bad_address));
+  expect("write: kernel", RB_SYS2(REBOUND_SYS_DEBUG_WRITE, kernel, 4).error, E(bad_address));
+  expect("write: null", RB_SYS2(REBOUND_SYS_DEBUG_WRITE, 0, 4).error, E(bad_address));
+  expect("write: wraps", RB_SYS2(REBOUND_SYS_DEBUG_WRITE, ~0ull - 2, 4).error, E(bad_address));
+  expect("write: too long", RB_SYS2(REBOUND_SYS_DEBUG_WRITE, data, 1 << 20).error,
+         E(invalid_argument));
+  expect("snapshot: read-only target",
+         RB_SYS1(REBOUND_SYS_DEBUG_SNAPSHOT, (uint64_t)(uintptr_t)"read-only string").error,
+         E(bad_address));
+  expect("snapshot: kernel", RB_SYS1(REBOUND_SYS_DEBUG_SNAPSHOT, kernel).error, E(bad_address));
+  expect("spawn: bad name", RB_SYS4(REBOUND_SYS_PROCESS_SPAWN, unmapped, 5, 0, 0).error,
+         E(bad_address));
+  expect("spawn: no such image", RB_SYS4(REBOUND_SYS_PROCESS_SPAWN, "nope", 4, 0, 0).error,
+         E(not_found));
+  expect("spawn: bad argv", RB_SYS4(REBOUND_SYS_PROCESS_SPAWN, "hello", 5, kernel, 8).error,
+         E(bad_address));
+
+  /* Bad, stale and insufficient handles. */
+  expect("join: handle 0", RB_SYS1(REBOUND_SYS_THREAD_JOIN, 0).error, E(bad_handle));
+  expect("join: huge handle", RB_SYS1(REBOUND_SYS_THREAD_JOIN, 0xffffffffull).error,
+         E(bad_handle));
+  expect("wait: never issued", RB_SYS1(REBOUND_SYS_PROCESS_WAIT, 0x00050001ull).error,
+         E(stale_handle));
+  expect("close: handle 0", RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, 0).error, E(bad_handle));
+
+  struct rb_result child = RB_SYS4(REBOUND_SYS_PROCESS_SPAWN, "hello", 5, "hello", 6);
+  expect("spawn hello", child.error, 0);
+  const uint64_t h = child.value;
+  expect("join a process handle", RB_SYS1(REBOUND_SYS_THREAD_JOIN, h).error, E(wrong_type));
+  struct rb_result weak = RB_SYS2(REBOUND_SYS_HANDLE_DUPLICATE, h, REBOUND_RIGHT_WAIT);
+  expect("duplicate", weak.error, 0);
+  expect("kill without the right", RB_SYS1(REBOUND_SYS_PROCESS_KILL, weak.value).error,
+         E(access_denied));
+  expect("duplicate without the right",
+         RB_SYS2(REBOUND_SYS_HANDLE_DUPLICATE, weak.value, REBOUND_RIGHT_WAIT).error,
+         E(access_denied));
+  struct rb_result st = RB_SYS1(REBOUND_SYS_PROCESS_WAIT, weak.value);
+  expect("wait through the duplicate", st.error, 0);
+  expect("hello's status", st.value, 0);
+  expect("close", RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, h).error, 0);
+  expect("wait: stale", RB_SYS1(REBOUND_SYS_PROCESS_WAIT, h).error, E(stale_handle));
+  expect("close: stale", RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, h).error, E(stale_handle));
+
+  /* Memory calls with bad arguments. */
+  expect("map: misaligned", RB_SYS3(REBOUND_SYS_VM_MAP, 0x500001, 4096, REBOUND_VM_READ).error,
+         E(invalid_argument));
+  expect("map: W+X",
+         RB_SYS3(REBOUND_SYS_VM_MAP, 0x50000000, 4096,
+                 REBOUND_VM_READ | REBOUND_VM_WRITE | REBOUND_VM_EXECUTE).error,
+         E(invalid_argument));
+  expect("map: kernel half", RB_SYS3(REBOUND_SYS_VM_MAP, kernel, 4096, REBOUND_VM_READ).error,
+         E(out_of_range));
+  expect("map: bad perms", RB_SYS3(REBOUND_SYS_VM_MAP, 0x50000000, 4096, 0x80).error,
+         E(invalid_argument));
+  expect("unmap: nothing there", RB_SYS2(REBOUND_SYS_VM_UNMAP, 0x60000000, 4096).error,
+         E(not_found));
+
+  rb_print(failures == 0 ? "syscall checks: all passed\n" : "syscall checks: FAILED\n");
+  return failures;
+}
