@@ -23,6 +23,11 @@ struct CpuLocal {
   uint64_t ticks;
   // The user page table loaded on this CPU (0: none).
   uint64_t active_user_root;
+  // x86_64's syscall entry finds the kernel stack here (the instruction does
+  // not switch stacks), and parks the user stack pointer in the scratch slot.
+  // Read by assembly at fixed offsets (static_asserts next to the entry code).
+  uintptr_t kernel_entry_stack;
+  uintptr_t user_sp_scratch;
 };
 
 void run_global_constructors();
