@@ -93,6 +93,9 @@ void interrupts_init_this_cpu();
 
 // A periodic tick on this CPU every period_ns; each tick calls
 // core::timer_interrupt(). Starting a running timer changes its period.
+// Ticks missed while the CPU could not take them are dropped, not made up,
+// and so is a tick that fires while the previous tick's handler overruns
+// the period: a slow handler cannot starve the interrupted code.
 // Error::out_of_range outside [kMinTimerPeriodNs, kMaxTimerPeriodNs] (and
 // when the timer cannot count that long), Error::not_supported before this
 // CPU's interrupts are set up; the timer is then left as it was.

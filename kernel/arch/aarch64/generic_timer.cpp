@@ -10,10 +10,14 @@ namespace {
 // CNTV_CTL_EL0.
 constexpr uint64_t kCtlEnable = 1 << 0, kCtlMask = 1 << 1;
 
-// This CPU's period in counter ticks; 0 while stopped.
-uint64_t g_period[kMaxCpus];
+struct PerCpu {
+  uint64_t period;     // in counter ticks; 0 while stopped
+  uint64_t last_done;  // the counter when the last tick's handler returned
+};
+PerCpu g_cpus[kMaxCpus];
 
-uint64_t& period() { return g_period[core::this_cpu().id]; }
+uint64_t& period() { return g_cpus[core::this_cpu().id].period; }
+uint64_t& last_done() { return g_cpus[core::this_cpu().id].last_done; }
 
 uint64_t now() {
   isb();  // no earlier read of the counter than program order says
@@ -34,7 +38,9 @@ Result<void> start(uint64_t period_ns) {
       static_cast<uint64_t>(static_cast<unsigned __int128>(period_ns) * hz / 1000000000);
   if (ticks == 0) return fail(Error::out_of_range);
   period() = ticks;
-  WRITE_SYSREG(cntv_cval_el0, now() + ticks);
+  const uint64_t t = now();
+  last_done() = t - ticks;  // the first tick is due
+  WRITE_SYSREG(cntv_cval_el0, t + ticks);
   WRITE_SYSREG(cntv_ctl_el0, kCtlEnable);
   isb();
   return {};
@@ -48,12 +54,12 @@ void stop() {
 
 bool running() { return period() != 0; }
 
-bool rearm() {
+Tick rearm() {
   const uint64_t ticks = period();
   if (ticks == 0) {  // stopped while this tick was pending
     WRITE_SYSREG(cntv_ctl_el0, kCtlMask);
     isb();
-    return false;
+    return Tick::stopped;
   }
   // One period after the last deadline, so that the tick does not drift; if
   // the CPU fell more than a period behind (a stalled host under TCG), from
@@ -63,7 +69,9 @@ bool rearm() {
   if (next <= t) next = t + ticks;
   WRITE_SYSREG(cntv_cval_el0, next);
   isb();
-  return true;
+  return t - last_done() < ticks / 4 ? Tick::overrun : Tick::due;
 }
+
+void tick_done() { last_done() = now(); }
 
 }  // namespace arch::aarch64::generic_timer

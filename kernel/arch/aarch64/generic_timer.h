@@ -21,9 +21,18 @@ void init_this_cpu();
 Result<void> start(uint64_t period_ns);
 void stop();
 bool running();
+// What a timer interrupt turned out to be.
+enum class Tick : uint8_t {
+  due,      // a tick: run the handler
+  stopped,  // left pending by stop(): the timer is masked now
+  overrun,  // came less than a quarter period after the last tick's handler
+            // returned (that handler took longer than the period): dropped,
+            // so that slow handlers cannot starve the interrupted code
+};
 // From the interrupt: sets the next compare value, which also drops the
-// timer's (level-triggered) interrupt line. False if the timer was stopped
-// meanwhile: then it is masked and this was not a tick.
-bool rearm();
+// timer's (level-triggered) interrupt line, and says whether this is a tick.
+Tick rearm();
+// After a tick's handler: when the interrupted code got the CPU back.
+void tick_done();
 
 }  // namespace arch::aarch64::generic_timer

@@ -74,9 +74,8 @@ extern "C" void aarch64_trap_irq(arch::aarch64::TrapFrame*) {
   core::InterruptSource source;
   switch (intid) {
     case generic_timer::kVirtualTimerPpi:
-      // Rearming drops the line before the EOI. A tick left pending by
-      // timer_stop is not a tick.
-      if (!generic_timer::rearm()) {
+      // Rearming drops the line before the EOI.
+      if (generic_timer::rearm() != generic_timer::Tick::due) {
         gic::end_of_interrupt(intid);
         return;
       }
@@ -95,4 +94,5 @@ extern "C" void aarch64_trap_irq(arch::aarch64::TrapFrame*) {
   // would hold back every interrupt of this priority until the EOI.
   gic::end_of_interrupt(intid);
   core::handle_interrupt(source);
+  if (source == core::InterruptSource::timer) generic_timer::tick_done();
 }

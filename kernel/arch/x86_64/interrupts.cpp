@@ -52,8 +52,9 @@ extern "C" void x86_64_interrupt(arch::x86_64::TrapFrame* frame) {
   switch (frame->vector) {
     case kSpuriousVector: return;  // the only one without an EOI
     case kTimerVector:
-      // A tick already accepted when the timer was stopped: not a tick.
-      if (!lapic::timer_running()) {
+      // A tick already accepted when the timer was stopped, or one that
+      // fired while the last tick's handler overran: not a tick.
+      if (!lapic::timer_running() || !lapic::timer_tick_due()) {
         lapic::end_of_interrupt();
         return;
       }
@@ -71,4 +72,5 @@ extern "C" void x86_64_interrupt(arch::x86_64::TrapFrame* frame) {
   // would hold back every interrupt of this priority class until the EOI.
   lapic::end_of_interrupt();
   core::handle_interrupt(source);
+  if (source == core::InterruptSource::timer) lapic::timer_tick_done();
 }

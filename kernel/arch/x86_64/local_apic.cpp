@@ -42,6 +42,8 @@ uint64_t g_timer_hz = 0;  // timer counts per second at kDivideBy16; 0: not cali
 struct PerCpu {
   uint32_t apic_id = 0;
   uint32_t timer_count = 0;  // the running period in counts; 0 while stopped
+  uint64_t period_ns = 0;
+  uint64_t last_tick_done_ns = 0;  // when the last tick's handler returned
   std::atomic<bool> ready{false};
 };
 PerCpu g_cpus[kMaxCpus];
@@ -132,6 +134,8 @@ Result<void> timer_start(uint64_t period_ns) {
   if (count == 0 || count > ~0u) return fail(Error::out_of_range);
   PerCpu& cpu = this_cpu_state();
   cpu.timer_count = static_cast<uint32_t>(count);
+  cpu.period_ns = period_ns;
+  cpu.last_tick_done_ns = monotonic_ns() - period_ns;  // the first tick is due
   write(kTimerDivide, kDivideBy16);
   write(kLvtTimer, kLvtPeriodic | kTimerVector);
   write(kTimerInitial, cpu.timer_count);  // starts counting down
@@ -145,6 +149,13 @@ void timer_stop() {
 }
 
 bool timer_running() { return this_cpu_state().timer_count != 0; }
+
+bool timer_tick_due() {
+  const PerCpu& cpu = this_cpu_state();
+  return monotonic_ns() - cpu.last_tick_done_ns >= cpu.period_ns / 4;
+}
+
+void timer_tick_done() { this_cpu_state().last_tick_done_ns = monotonic_ns(); }
 
 Result<void> send_ipi(unsigned cpu, uint8_t vector) {
   if (cpu >= kMaxCpus) return fail(Error::out_of_range);

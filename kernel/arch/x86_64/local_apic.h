@@ -31,6 +31,13 @@ void end_of_interrupt();
 Result<void> timer_start(uint64_t period_ns);
 void timer_stop();
 bool timer_running();
+// Whether a timer interrupt is a tick to handle: false if it came less than
+// a quarter period after the last tick's handler returned (that handler took
+// longer than the period, and the periodic timer fired meanwhile). Dropping
+// it keeps slow handlers from starving the interrupted code.
+bool timer_tick_due();
+// After a tick's handler: when the interrupted code got the CPU back.
+void timer_tick_done();
 
 // A fixed interrupt with `vector` to `cpu` (an index of core::CpuLocal::id).
 // Error::out_of_range for cpu >= kMaxCpus, Error::not_found if that CPU has
