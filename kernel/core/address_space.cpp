@@ -179,6 +179,7 @@ Result<void> AddressSpace::resolve_fault(uintptr_t address, bool write, bool exe
 
 template <class F>
 Result<void> AddressSpace::walk(uintptr_t address, size_t size, mm::Perms need, bool loader, F f) {
+  if (size == 0) return {};  // touches nothing: any address will do (an empty argv block at 0)
   if (address < kUserBase || address + size > kUserTop || address + size < address)
     return fail(Error::bad_address);
   lib::LockGuard guard(lock_);
