@@ -6,6 +6,7 @@
 #include "arch/x86_64/mmu.h"
 #include "arch/x86_64/platform.h"
 #include "arch/x86_64/traps.h"
+#include "arch/x86_64/user_entry.h"
 #include "boot/boot_info.h"
 #include "boot/multiboot.h"
 #include "core/cpu_local.h"
@@ -34,6 +35,7 @@ extern "C" [[noreturn]] void arch_boot(uint32_t magic, uint32_t info_phys) {
   klog::set_sink({arch::console_write, arch::monotonic_ns});
   gdt_init();
   idt_init();
+  user_mode_init();
   if (!tsc_calibrated) KLOG_WARN("x86_64: TSC calibration against the PIT failed: assuming 1 GHz");
 
   boot::BootInfo& info = g_boot_info;

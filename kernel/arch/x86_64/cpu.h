@@ -20,7 +20,8 @@ inline uint64_t virt_to_phys(uintptr_t virt) {
 constexpr uint64_t kCr0Wp = 1ull << 16;  // ring 0 honours read-only pages
 constexpr uint64_t kCr4Pge = 1ull << 7;  // global pages
 // Model-specific registers.
-constexpr uint32_t kMsrEfer = 0xc0000080, kMsrFsBase = 0xc0000100, kMsrGsBase = 0xc0000101;
+constexpr uint32_t kMsrEfer = 0xc0000080, kMsrFsBase = 0xc0000100, kMsrGsBase = 0xc0000101,
+                   kMsrKernelGsBase = 0xc0000102;  // swapgs trades it with GS base
 constexpr uint64_t kEferNxe = 1ull << 11;  // the NX bit of page-table entries
 
 inline uint64_t read_cr0() {

@@ -1,8 +1,11 @@
-// The kernel's GDT: flat 64-bit code and data segments (long mode ignores
-// their base and limit) and the TSS, whose only job for now is the interrupt
-// stack table: a double fault (a fault while the CPU pushes an exception
-// frame, e.g. on a kernel stack overflow) switches to a stack of its own
-// instead of escalating to a triple fault and a silent reset.
+// The kernel's GDT: flat 64-bit code and data segments for the kernel and
+// for user mode (long mode ignores their base and limit), laid out for
+// SYSCALL/SYSRET (gdt.h), and the TSS. The TSS holds rsp0, the kernel stack
+// an interrupt or exception from user mode switches to (the running thread's,
+// set on every context switch), and the interrupt stack table: a double fault
+// (a fault while the CPU pushes an exception frame, e.g. on a kernel stack
+// overflow) switches to a stack of its own instead of escalating to a triple
+// fault and a silent reset.
 #include "arch/x86_64/gdt.h"
 
 #include <cstdint>
@@ -12,7 +15,7 @@ namespace {
 
 struct [[gnu::packed]] Tss {
   uint32_t reserved0;
-  uint64_t rsp[3];  // stacks for entries from rings 0-2 (user mode: later)
+  uint64_t rsp[3];  // stacks for entries from rings 0-2: rsp[0] for user mode
   uint64_t reserved1;
   uint64_t ist[7];  // interrupt stack table, slots 1-7
   uint64_t reserved2;
@@ -26,16 +29,25 @@ struct [[gnu::packed]] DescriptorPointer {
   uint64_t base;
 };
 
-// Segment descriptors: present, ring 0, code (64-bit) and data (writable).
+// Segment descriptors: present, ring 0 or 3, code (64-bit) and data (writable).
 constexpr uint64_t kKernelCode = 0x00af9a000000ffff;
 constexpr uint64_t kKernelData = 0x00cf92000000ffff;
+constexpr uint64_t kUserCode = 0x00affa000000ffff;
+constexpr uint64_t kUserData = 0x00cff2000000ffff;
 constexpr uint64_t kTssAvailable = 0x89;  // present, 64-bit TSS, not busy
 
-alignas(16) uint64_t g_gdt[5];  // null, code, data, TSS (two entries)
+// null, kernel code, kernel data, null (SYSRET's base), user data, user code,
+// TSS (two entries).
+alignas(16) uint64_t g_gdt[8];
 alignas(16) Tss g_tss;
 alignas(16) uint8_t g_double_fault_stack[16384];
 
-static_assert(X86_KERNEL_CS == 1 * 8 && X86_KERNEL_DS == 2 * 8 && X86_TSS_SELECTOR == 3 * 8);
+static_assert(X86_KERNEL_CS == 1 * 8 && X86_KERNEL_DS == 2 * 8 && X86_TSS_SELECTOR == 6 * 8);
+static_assert(X86_USER_DS == (4 * 8 | 3) && X86_USER_CS == (5 * 8 | 3));
+// SYSCALL: CS = STAR[47:32], SS = that + 8. SYSRET: SS = STAR[63:48] + 8,
+// CS = STAR[63:48] + 16.
+static_assert(X86_KERNEL_DS == X86_KERNEL_CS + 8);
+static_assert(X86_USER_DS == X86_SYSRET_BASE + 8 && X86_USER_CS == X86_SYSRET_BASE + 16);
 
 }  // namespace
 
@@ -49,9 +61,12 @@ void gdt_init() {
   g_gdt[0] = 0;
   g_gdt[1] = kKernelCode;
   g_gdt[2] = kKernelData;
-  g_gdt[3] = (limit & 0xffff) | (tss & 0xffffff) << 16 | kTssAvailable << 40 |
+  g_gdt[3] = 0;
+  g_gdt[4] = kUserData;
+  g_gdt[5] = kUserCode;
+  g_gdt[6] = (limit & 0xffff) | (tss & 0xffffff) << 16 | kTssAvailable << 40 |
              ((limit >> 16) & 0xf) << 48 | ((tss >> 24) & 0xff) << 56;
-  g_gdt[4] = tss >> 32;
+  g_gdt[7] = tss >> 32;
 
   const DescriptorPointer gdtr{sizeof g_gdt - 1, reinterpret_cast<uint64_t>(g_gdt)};
   asm volatile(
@@ -70,5 +85,8 @@ void gdt_init() {
       : "m"(gdtr), "i"(X86_KERNEL_CS), "r"(X86_KERNEL_DS), "r"(X86_TSS_SELECTOR)
       : "rax", "memory");
 }
+
+// One TSS for now (one CPU); SMP gives each CPU its own.
+void set_tss_rsp0(uint64_t top) { g_tss.rsp[0] = top; }
 
 }  // namespace arch::x86_64

@@ -1,12 +1,22 @@
-// The GDT and the TSS: the segments long mode still needs, and the IST stack
-// that double faults run on. Included by boot.S for the selector values.
+// The GDT and the TSS: the segments long mode still needs (kernel and user
+// code and data, in the order SYSCALL/SYSRET require), and the TSS: the
+// stack entries from user mode land on (rsp0) and the IST stack that double
+// faults run on. Included by assembly for the selector values.
 #pragma once
 
 #define X86_KERNEL_CS 0x08
 #define X86_KERNEL_DS 0x10
-#define X86_TSS_SELECTOR 0x18
+// SYSRET to 64-bit mode loads CS = base + 16 and SS = base + 8 (RPL 3); the
+// 32-bit user code segment that would sit at the base is left null: no user
+// code can run in compatibility mode.
+#define X86_SYSRET_BASE (0x18 | 3)
+#define X86_USER_DS (0x20 | 3)
+#define X86_USER_CS (0x28 | 3)
+#define X86_TSS_SELECTOR 0x30
 
 #ifndef __ASSEMBLER__
+#include <cstdint>
+
 namespace arch::x86_64 {
 
 // The interrupt stack table slot of the double-fault handler (IDT entry 8).
@@ -15,6 +25,10 @@ constexpr unsigned kDoubleFaultIst = 1;
 // Loads the kernel's GDT and TSS. Leaves FS and GS alone: loading a selector
 // into GS would clear the GS base, which holds the CPU-local block.
 void gdt_init();
+
+// The stack the CPU switches to on an interrupt or exception from user mode
+// (TSS.rsp0).
+void set_tss_rsp0(uint64_t top);
 
 }  // namespace arch::x86_64
 #endif

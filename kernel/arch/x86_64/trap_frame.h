@@ -1,5 +1,7 @@
-// The register state saved on every exception entry (vectors.S), and the
-// layout the fault trampoline's CFI describes. Keep the three in step.
+// The register state saved on every exception and interrupt entry
+// (vectors.S) and every entry from user mode (user_entry.S: system calls
+// too), and the layout the fault trampoline's CFI describes. The assembly's
+// offsets are in entry_macros.h: keep them in step.
 #pragma once
 #include <cstddef>
 #include <cstdint>

@@ -5,6 +5,8 @@
 
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/trap_frame.h"
+#include "arch/x86_64/user_entry.h"
+#include "core/user_boundary.h"
 #include "mm/kernel_stack.h"
 #include "recovery/panic.h"
 #include "recovery/trap_to_exception.h"
@@ -83,7 +85,8 @@ const char* page_fault_reason(uint64_t error) {
   return (error & kPfPresent) != 0 ? "protection" : "not present";
 }
 
-Fault describe(const TrapFrame& f) {
+// A fault of the kernel's (CPL 0) or of user code (CPL 3: `user`).
+Fault describe(const TrapFrame& f, bool user = false) {
   Fault fault;
   fault.pc = f.rip;
   const auto error = static_cast<unsigned long>(f.error_code);
@@ -94,9 +97,9 @@ Fault describe(const TrapFrame& f) {
       fault.address = f.cr2;
       // A guard page below a kernel stack: a pointer that ran off a stack
       // (a real overflow cannot push this fault's frame: a double fault).
-      if (fault.kind == FaultKind::page_fault && mm::is_stack_guard(f.cr2))
+      if (!user && fault.kind == FaultKind::page_fault && mm::is_stack_guard(f.cr2))
         fault.kind = FaultKind::stack_overflow;
-      fault.set_message("kernel page fault (%s, %s) at %p%s",
+      fault.set_message("%s page fault (%s, %s) at %p%s", user ? "user" : "kernel",
                         (f.error_code & kPfFetch) != 0   ? "fetch"
                         : (f.error_code & kPfWrite) != 0 ? "write"
                                                          : "read",
@@ -110,7 +113,7 @@ Fault describe(const TrapFrame& f) {
       break;
     case kDeviceNotAvailable:
       fault.kind = FaultKind::undefined_instruction;
-      fault.set_message("x87/SSE instruction in the kernel (#NM)");
+      fault.set_message("x87/SSE instruction in %s (#NM)", user ? "user code" : "the kernel");
       break;
     case kDivideError:
       fault.kind = FaultKind::divide_error;
@@ -126,9 +129,10 @@ Fault describe(const TrapFrame& f) {
       fault.kind = FaultKind::protection;
       // A vector without a gate: the error code is vector * 8 + 2 (QEMU 7.2's
       // TCG reports vector * 16 + 2 in long mode, fixed in later versions).
+      // From user mode also an INT n to a ring-0 gate.
       if ((f.error_code & kSelectorIdt) != 0)
-        fault.set_message("%s: no gate for interrupt vector %lu (error %#lx)",
-                          kVectorNames[f.vector], error >> 3, error);
+        fault.set_message("%s: %s interrupt vector %lu (error %#lx)", kVectorNames[f.vector],
+                          user ? "user code may not raise" : "no gate for", error >> 3, error);
       else
         fault.set_message("%s (error %#lx)", kVectorNames[f.vector], error);
       break;
@@ -175,15 +179,18 @@ struct [[gnu::packed]] Gate {
 };
 static_assert(sizeof(Gate) == 16);
 constexpr uint8_t kInterruptGate = 0x8e;  // present, ring 0, interrupts off on entry
+// The same, and INT3 in user code may raise it (a #BP, as aarch64's BRK is
+// an exception of its own); other INT n from user mode raise #GP.
+constexpr uint8_t kUserInterruptGate = 0xee;
 
 // All 256 vectors: an interrupt without a gate raises a #GP naming it.
 alignas(16) Gate g_idt[256];
 
-Gate gate_to(uint64_t stub, uint8_t ist) {
+Gate gate_to(uint64_t stub, uint8_t ist, uint8_t type = kInterruptGate) {
   return Gate{static_cast<uint16_t>(stub),
               X86_KERNEL_CS,
               ist,
-              kInterruptGate,
+              type,
               static_cast<uint16_t>(stub >> 16),
               static_cast<uint32_t>(stub >> 32),
               0};
@@ -193,7 +200,8 @@ Gate gate_to(uint64_t stub, uint8_t ist) {
 
 void idt_init() {
   for (unsigned v = 0; v < kExceptionVectors; ++v)
-    g_idt[v] = gate_to(x86_64_trap_stubs[v], v == kDoubleFault ? kDoubleFaultIst : 0);
+    g_idt[v] = gate_to(x86_64_trap_stubs[v], v == kDoubleFault ? kDoubleFaultIst : 0,
+                       v == kBreakpoint ? kUserInterruptGate : kInterruptGate);
   struct [[gnu::packed]] {
     uint16_t limit;
     uint64_t base;
@@ -212,9 +220,9 @@ void idt_set_interrupt_gate(uint8_t vector) {
 
 using arch::x86_64::TrapFrame;
 
+// An exception taken in the kernel (user_entry.S takes those from user mode).
 extern "C" uint64_t x86_64_trap(TrapFrame* frame) {
   using namespace arch::x86_64;
-  if ((frame->cs & 3) != 0) halt(*frame, "trap from user mode (not supported yet)");
   switch (frame->vector) {
     case kDoubleFault:
       if (overflowed(*frame)) halt(*frame, "a fault with no stack left", FaultKind::stack_overflow);
@@ -240,4 +248,23 @@ extern "C" uint64_t x86_64_trap(TrapFrame* frame) {
 
 extern "C" [[noreturn]] void arch_throw_fault(TrapFrame* frame) {
   recovery::throw_fault(arch::x86_64::describe(*frame));
+}
+
+// An exception taken in user mode (user_entry.S): a fault of the user
+// program's, which kills its process unless the kernel resolves it (a
+// demand-zero page: the instruction runs again). Never a kernel panic,
+// except for what no program can cause.
+extern "C" void x86_64_user_trap(TrapFrame* frame) {
+  using namespace arch::x86_64;
+  switch (frame->vector) {
+    case kDoubleFault: halt(*frame, "a fault while delivering a fault from user mode");
+    case kNmi: halt(*frame, "unexpected");
+    case kMachineCheck: halt(*frame, "hardware error");
+    default: break;
+  }
+  recovery::Fault fault = describe(*frame, true);
+  if (frame->vector == kBreakpoint) fault.pc -= 1;  // int3 traps after itself
+  const bool write = frame->vector == kPageFault && (frame->error_code & kPfWrite) != 0;
+  core::user_fault(fault, write);  // returns only if resolved
+  prepare_user_return(*frame);
 }

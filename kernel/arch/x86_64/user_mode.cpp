@@ -1,19 +1,154 @@
-// User mode on x86_64: ring 3, CR3 per address space.
+// User mode on x86_64: ring 3, CR3 per address space, SYSCALL/SYSRET for
+// system calls, and the C++ halves of the entries from user mode
+// (user_entry.S saves the user context as a TrapFrame at the top of the
+// thread's kernel stack and calls these; traps.cpp has the exceptions'):
+//
+//   SYSCALL            core::syscall, result in rax/rdx/r8; back by SYSRET
+//   exception          core::user_fault (traps.cpp), which kills the process
+//                      or, for a demand-zero page, returns and the
+//                      instruction runs again; back by IRETQ
+//   interrupt          the kernel's interrupt handler (interrupts.cpp); IRETQ
+//
+// Every path ends in prepare_user_return: core::before_user_return() (a
+// preemption point: it may switch threads, or end a thread whose process is
+// dying), then back to user mode through the frame. A fault of the user's
+// never reaches the kernel's fault policy; a kernel fault while handling a
+// system call is a ring-0 exception like any other, caught by the
+// catch_unwind in core::syscall.
+#include <cstddef>
+
 #include "arch/arch.h"
 #include "arch/x86_64/cpu.h"
-#include "recovery/panic.h"
+#include "arch/x86_64/gdt.h"
+#include "arch/x86_64/user_entry.h"
+#include "core/cpu_local.h"
+#include "core/user_boundary.h"
+#include "recovery/recovery_state.h"
+
+extern "C" char x86_64_syscall_entry[];  // user_entry.S
+extern "C" [[noreturn]] void x86_64_enter_user(uintptr_t kernel_stack_top, uintptr_t pc,
+                                               uintptr_t sp, uint64_t arg0, uint64_t arg1);
+extern "C" void x86_64_interrupt(arch::x86_64::TrapFrame* frame);  // interrupts.cpp
+
+static_assert(offsetof(core::CpuLocal, kernel_entry_stack) == CPU_LOCAL_KERNEL_ENTRY_STACK);
+static_assert(offsetof(core::CpuLocal, user_sp_scratch) == CPU_LOCAL_USER_SP_SCRATCH);
+
+namespace arch::x86_64 {
+namespace {
+
+constexpr uint32_t kMsrStar = 0xc0000081, kMsrLstar = 0xc0000082, kMsrSfmask = 0xc0000084;
+constexpr uint64_t kEferSce = 1 << 0;  // SYSCALL/SYSRET enabled
+constexpr uint64_t kCr4Smep = 1ull << 20, kCr4Smap = 1ull << 21;
+constexpr uint32_t kCpuidSmep = 1u << 7, kCpuidSmap = 1u << 20;  // leaf 7, EBX
+
+// RFLAGS bits.
+constexpr uint64_t kCf = 1 << 0, kReservedOne = 1 << 1, kPf = 1 << 2, kAf = 1 << 4, kZf = 1 << 6,
+                   kSf = 1 << 7, kTf = 1 << 8, kIf = 1 << 9, kDf = 1 << 10, kOf = 1 << 11,
+                   kIopl = 3 << 12, kNt = 1 << 14, kAc = 1 << 18, kId = 1 << 21;
+static_assert((kIf | kReservedOne) == X86_USER_RFLAGS);
+// What user code may have in RFLAGS (what POPF lets it change at CPL 3,
+// minus IF, which is always set).
+constexpr uint64_t kUserFlags = kCf | kPf | kAf | kZf | kSf | kTf | kDf | kOf | kAc | kId;
+// Cleared on SYSCALL: interrupts stay masked in the kernel, the C++ ABI's
+// direction, no single-step, no lifted SMAP, and nothing that would make a
+// later IRETQ in the kernel a task return or give I/O ports away.
+constexpr uint64_t kSyscallMask = kIf | kDf | kTf | kAc | kNt | kIopl;
+
+bool canonical(uint64_t address) {
+  return static_cast<uint64_t>(static_cast<int64_t>(address << 16) >> 16) == address;
+}
+
+void system_call(TrapFrame& f) {
+  core::SyscallRegs regs{};
+  regs.number = f.rax;
+  regs.args[0] = f.rdi;
+  regs.args[1] = f.rsi;
+  regs.args[2] = f.rdx;
+  regs.args[3] = f.r10;
+  regs.args[4] = f.r8;
+  regs.args[5] = f.r9;
+  core::syscall(regs);
+  f.rax = regs.error;
+  f.rdx = regs.values[0];
+  f.r8 = regs.values[1];
+}
+
+}  // namespace
+
+void user_mode_init() {
+  wrmsr(kMsrEfer, rdmsr(kMsrEfer) | kEferSce);
+  wrmsr(kMsrStar, uint64_t{X86_SYSRET_BASE} << 48 | uint64_t{X86_KERNEL_CS} << 32);
+  wrmsr(kMsrLstar, reinterpret_cast<uint64_t>(x86_64_syscall_entry));
+  wrmsr(kMsrSfmask, kSyscallMask);
+  wrmsr(kMsrKernelGsBase, 0);
+  // The kernel never executes or touches user memory through user
+  // addresses (copies walk the page table and use the direct map): let the
+  // CPU enforce it where it can.
+  if (cpuid(0).eax >= 7) {
+    const uint32_t features = cpuid(7, 0).ebx;
+    uint64_t cr4 = read_cr4();
+    if ((features & kCpuidSmep) != 0) cr4 |= kCr4Smep;
+    if ((features & kCpuidSmap) != 0) cr4 |= kCr4Smap;
+    write_cr4(cr4);
+  }
+}
+
+void prepare_user_return(TrapFrame& frame) {
+  frame.rflags = (frame.rflags & kUserFlags) | kIf | kReservedOne;
+  if (!canonical(frame.rip)) [[unlikely]] {
+    // Only a system call or an interrupt right below the end of the user
+    // half gets here (RIP = 2^47): user code would fault on that RIP, and
+    // the kernel must not (SYSRET and IRETQ would raise #GP in ring 0).
+    recovery::Fault fault;
+    fault.kind = recovery::FaultKind::protection;
+    fault.address = fault.pc = frame.rip;
+    fault.set_message("user RIP %p is not canonical", reinterpret_cast<void*>(frame.rip));
+    core::user_fault(fault, false);  // never returns: not a page fault
+  }
+  core::before_user_return();
+}
+
+}  // namespace arch::x86_64
+
+using arch::x86_64::TrapFrame;
+
+extern "C" void x86_64_syscall(TrapFrame* frame) {
+  arch::x86_64::system_call(*frame);
+  arch::x86_64::prepare_user_return(*frame);
+}
+
+extern "C" void x86_64_user_interrupt(TrapFrame* frame) {
+  x86_64_interrupt(frame);
+  arch::x86_64::prepare_user_return(*frame);
+}
 
 namespace arch {
 
 void switch_user_space(uint64_t root, uint16_t) {
   // One root for both halves: "no user space" is the kernel's own root.
+  // Loading CR3 flushes every non-global (user) TLB entry: no PCIDs yet.
   x86_64::write_cr3(root != 0 ? root : kernel_table_root());
 }
 
-void set_kernel_entry_stack(uintptr_t) {}
+void set_kernel_entry_stack(uintptr_t top) {
+  x86_64::set_tss_rsp0(top);                  // exceptions and interrupts
+  core::this_cpu().kernel_entry_stack = top;  // SYSCALL
+}
 
-void enter_user(uintptr_t, uintptr_t, uintptr_t, uint64_t, uint64_t) {
-  recovery::panic("user mode: not implemented on x86_64 yet");
+void enter_user(uintptr_t kernel_stack_top, uintptr_t pc, uintptr_t sp, uint64_t arg0,
+                uint64_t arg1) {
+  // The kernel frames that led here, a catch_unwind among them, are
+  // abandoned with the stack: user entries reuse it from its top. Leave
+  // their regions, so that a kernel fault outside the catch_unwind of each
+  // entry (a system call's) is reported as such instead of thrown at a
+  // region that no longer exists.
+  recovery::current_state().region_depth = 0;
+  // The user's FS and GS bases start at zero (user code cannot change them:
+  // CR4.FSGSBASE is off). KERNEL_GS_BASE is the user's GS base until the
+  // swapgs on the way out.
+  x86_64::wrmsr(x86_64::kMsrFsBase, 0);
+  x86_64::wrmsr(x86_64::kMsrKernelGsBase, 0);
+  x86_64_enter_user(kernel_stack_top, pc, sp, arg0, arg1);
 }
 
 }  // namespace arch

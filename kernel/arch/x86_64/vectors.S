@@ -10,30 +10,11 @@
 // carries the same CFI, so that a backtrace taken inside the handler (a fault
 // outside any region) walks into the interrupted code. See aarch64/vectors.S:
 // same design.
+//
+// Exceptions and interrupts from user mode (CPL 3 in the interrupted CS) go
+// to user_entry.S instead, which swaps GS and treats them as user faults.
 
-#define FRAME_SIZE 192
-#define FRAME_VECTOR 136
-#define FRAME_CS 160
-#define FRAME_RFLAGS 168
-#define FRAME_SS 184
-
-// CFI for code running with RSP = a TrapFrame: the frame is the CFA, every
-// register is saved in it (DWARF numbers: 0 rax, 1 rdx, 2 rcx, 3 rbx, 4 rsi,
-// 5 rdi, 6 rbp, 7 rsp, 8-15 r8-r15), the interrupted RSP too, and the return
-// address (column 16) is the interrupted RIP. Exact wherever RSP is the
-// frame: at the call of the handler and in the trampoline.
-.macro FRAME_CFI
-  .cfi_signal_frame
-  .cfi_def_cfa %rsp, 0
-  .irp n, 0,1,2,3,4,5,6
-  .cfi_offset \n, 16 + \n * 8
-  .endr
-  .cfi_offset 7, 176
-  .irp n, 8,9,10,11,12,13,14,15
-  .cfi_offset \n, 8 + \n * 8
-  .endr
-  .cfi_offset 16, 152
-.endm
+#include "arch/x86_64/entry_macros.h"
 
 // One stub per vector: a dummy error code where the CPU pushes none, so that
 // every frame has the same layout, then the vector number.
@@ -56,63 +37,19 @@ trap_stubs:
   .endr
   .size trap_stubs, . - trap_stubs
 
-// Below the vector and error code the stub pushed: the registers, then CR2
-// and the reserved word (`cr2` is the value to store there).
-.macro SAVE_REGISTERS cr2
-  push %r15
-  push %r14
-  push %r13
-  push %r12
-  push %r11
-  push %r10
-  push %r9
-  push %r8
-  push %rbp
-  push %rdi
-  push %rsi
-  push %rbx
-  push %rcx
-  push %rdx
-  push %rax
-  sub $16, %rsp
-  mov \cr2, %rax
-  mov %rax, 0(%rsp)
-  movq $0, 8(%rsp)
-  cld                         // the C++ ABI's direction flag
-.endm
-
-// Back to the interrupted code, through the frame.
-.macro RESTORE_REGISTERS_AND_IRET
-  add $16, %rsp
-  pop %rax
-  pop %rdx
-  pop %rcx
-  pop %rbx
-  pop %rsi
-  pop %rdi
-  pop %rbp
-  pop %r8
-  pop %r9
-  pop %r10
-  pop %r11
-  pop %r12
-  pop %r13
-  pop %r14
-  pop %r15
-  add $16, %rsp               // vector and error code
-  iretq
-.endm
-
   .type trap_entry, %function
 trap_entry:
   .cfi_startproc simple
   FRAME_CFI
+  testb $3, STUB_CS(%rsp)     // from user mode?
+  jnz x86_64_user_trap_entry
   SAVE_REGISTERS %cr2
   mov %rsp, %rdi
   call x86_64_trap            // 0: resume; 1: throw at the faulting rip
   test %rax, %rax
   jnz 1f
-  RESTORE_REGISTERS_AND_IRET
+  RESTORE_REGISTERS
+  iretq
   // Resume in fault_trampoline on the interrupted stack, just below the
   // frame, with the interrupted RFLAGS (interrupt flag included), CS and SS.
 1:mov %rsp, %rdi
@@ -151,10 +88,13 @@ x86_64_irq_stubs:
 irq_entry:
   .cfi_startproc simple
   FRAME_CFI
+  testb $3, STUB_CS(%rsp)     // from user mode?
+  jnz x86_64_user_irq_entry
   SAVE_REGISTERS $0           // no fault address
   mov %rsp, %rdi
   call x86_64_interrupt
-  RESTORE_REGISTERS_AND_IRET
+  RESTORE_REGISTERS
+  iretq
   .cfi_endproc
   .size irq_entry, . - irq_entry
 
