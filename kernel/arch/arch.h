@@ -104,6 +104,8 @@ constexpr uint64_t kMaxTimerPeriodNs = 10'000'000'000;  // 0.1 Hz
 Result<void> timer_start(uint64_t period_ns);
 // Stops this CPU's tick (nothing happens if it is not running).
 void timer_stop();
+// This CPU's tick period, 0 while the timer is stopped.
+uint64_t timer_period_ns();
 
 void interrupts_enable();
 void interrupts_disable();

@@ -12,12 +12,14 @@ constexpr uint64_t kCtlEnable = 1 << 0, kCtlMask = 1 << 1;
 
 struct PerCpu {
   uint64_t period;     // in counter ticks; 0 while stopped
+  uint64_t period_ns;  // as asked for
   uint64_t last_done;  // the counter when the last tick's handler returned
 };
 PerCpu g_cpus[kMaxCpus];
 
-uint64_t& period() { return g_cpus[core::this_cpu().id].period; }
-uint64_t& last_done() { return g_cpus[core::this_cpu().id].last_done; }
+PerCpu& cpu() { return g_cpus[core::this_cpu().id]; }
+uint64_t& period() { return cpu().period; }
+uint64_t& last_done() { return cpu().last_done; }
 
 uint64_t now() {
   isb();  // no earlier read of the counter than program order says
@@ -38,6 +40,7 @@ Result<void> start(uint64_t period_ns) {
       static_cast<uint64_t>(static_cast<unsigned __int128>(period_ns) * hz / 1000000000);
   if (ticks == 0) return fail(Error::out_of_range);
   period() = ticks;
+  cpu().period_ns = period_ns;
   const uint64_t t = now();
   last_done() = t - ticks;  // the first tick is due
   WRITE_SYSREG(cntv_cval_el0, t + ticks);
@@ -52,7 +55,7 @@ void stop() {
   period() = 0;
 }
 
-bool running() { return period() != 0; }
+uint64_t period_ns() { return period() != 0 ? cpu().period_ns : 0; }
 
 Tick rearm() {
   const uint64_t ticks = period();

@@ -20,7 +20,7 @@ void init_this_cpu();
 // one count of the counter.
 Result<void> start(uint64_t period_ns);
 void stop();
-bool running();
+uint64_t period_ns();  // 0 while stopped
 // What a timer interrupt turned out to be.
 enum class Tick : uint8_t {
   due,      // a tick: run the handler

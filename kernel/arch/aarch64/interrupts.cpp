@@ -62,6 +62,8 @@ void timer_stop() {
   gic::set_ppi_enabled(generic_timer::kVirtualTimerPpi, false);
 }
 
+uint64_t timer_period_ns() { return gic::this_cpu_ready() ? generic_timer::period_ns() : 0; }
+
 Result<void> send_ipi(unsigned cpu, Ipi kind) { return gic::send_sgi(cpu, sgi_for(kind)); }
 
 }  // namespace arch

@@ -38,6 +38,8 @@ void timer_stop() {
   if (lapic::this_cpu_ready()) lapic::timer_stop();
 }
 
+uint64_t timer_period_ns() { return lapic::this_cpu_ready() ? lapic::timer_period_ns() : 0; }
+
 Result<void> send_ipi(unsigned cpu, Ipi kind) {
   return lapic::send_ipi(cpu,
                          kind == Ipi::reschedule ? kIpiRescheduleVector : kIpiTlbShootdownVector);

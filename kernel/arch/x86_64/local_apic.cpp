@@ -149,6 +149,7 @@ void timer_stop() {
 }
 
 bool timer_running() { return this_cpu_state().timer_count != 0; }
+uint64_t timer_period_ns() { return timer_running() ? this_cpu_state().period_ns : 0; }
 
 bool timer_tick_due() {
   const PerCpu& cpu = this_cpu_state();

@@ -31,6 +31,7 @@ void end_of_interrupt();
 Result<void> timer_start(uint64_t period_ns);
 void timer_stop();
 bool timer_running();
+uint64_t timer_period_ns();  // 0 while stopped
 // Whether a timer interrupt is a tick to handle: false if it came less than
 // a quarter period after the last tick's handler returned (that handler took
 // longer than the period, and the periodic timer fired meanwhile). Dropping
