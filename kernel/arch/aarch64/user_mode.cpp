@@ -1,7 +1,30 @@
-// User mode on aarch64: EL0, TTBR0 with an ASID.
+// User mode on aarch64: EL0, TTBR0 with an ASID; entering user mode, and the
+// C++ side of every entry from it (vectors.S saves a UserFrame at the top of
+// the thread's kernel stack and calls these).
+//
+//   sync from EL0   SVC64 -> core::syscall, result in x0/x1/x2; an abort,
+//                   undefined instruction, FP/SIMD access (FP is off), bad
+//                   PC/SP alignment, BRK ... -> core::user_fault, which kills
+//                   the process or, for a demand-zero page, returns and the
+//                   instruction runs again; WFI/WFE (trapped) -> skipped
+//   IRQ from EL0    the kernel's IRQ handler (interrupts.cpp)
+//   FIQ, SError     halt
+//
+// Every path ends in core::before_user_return() (a preemption point: it may
+// switch threads, or end a thread whose process is dying) and returns to
+// user mode through the frame. A fault of the user's never reaches the
+// kernel's fault policy; a kernel fault while handling a system call is an
+// EL1 exception like any other, caught by the catch_unwind in core::syscall.
 #include "arch/aarch64/sysreg.h"
+#include "arch/aarch64/trap_frame.h"
 #include "arch/arch.h"
+#include "core/user_boundary.h"
 #include "recovery/panic.h"
+#include "recovery/recovery_state.h"
+
+extern "C" [[noreturn]] void aarch64_enter_user(uintptr_t kernel_stack_top, uintptr_t pc,
+                                                uintptr_t sp, uint64_t arg0, uint64_t arg1);
+extern "C" void aarch64_trap_irq(arch::aarch64::TrapFrame* frame);  // interrupts.cpp
 
 namespace arch {
 
@@ -21,8 +44,127 @@ void switch_user_space(uint64_t root, uint16_t asid) {
 // the thread's own kernel stack, whichever thread it is.
 void set_kernel_entry_stack(uintptr_t) {}
 
-void enter_user(uintptr_t, uintptr_t, uintptr_t, uint64_t, uint64_t) {
-  recovery::panic("user mode: not implemented on aarch64 yet");
+void enter_user(uintptr_t kernel_stack_top, uintptr_t pc, uintptr_t sp, uint64_t arg0,
+                uint64_t arg1) {
+  // The kernel frames that led here, a catch_unwind among them, are
+  // abandoned with the stack: user entries reuse it from its top. Leave
+  // their regions, so that a kernel fault outside the catch_unwind of each
+  // entry (a system call's) is reported as such instead of thrown at a
+  // region that no longer exists.
+  recovery::current_state().region_depth = 0;
+  aarch64_enter_user(kernel_stack_top, pc, sp, arg0, arg1);
 }
 
 }  // namespace arch
+
+namespace arch::aarch64 {
+namespace {
+
+using recovery::Fault;
+using recovery::FaultKind;
+
+// ESR_EL1 exception classes of exceptions taken from EL0.
+constexpr unsigned kEcUnknown = 0x00, kEcWfx = 0x01, kEcFpAccess = 0x07, kEcIllegalState = 0x0e,
+                   kEcSvc64 = 0x15, kEcSysReg = 0x18, kEcInstrAbortLower = 0x20, kEcPcAlign = 0x22,
+                   kEcDataAbortLower = 0x24, kEcSpAlign = 0x26, kEcBrk = 0x3c;
+constexpr unsigned kFscAlignment = 0x21;
+constexpr uint64_t kIssWnR = 1 << 6;
+
+unsigned exception_class(const TrapFrame& f) { return (f.esr >> 26) & 0x3f; }
+
+Fault describe_user_fault(const TrapFrame& f) {
+  Fault fault;
+  fault.pc = f.pc;
+  const unsigned ec = exception_class(f);
+  const unsigned fsc = f.esr & 0x3f;
+  switch (ec) {
+    case kEcDataAbortLower:
+      fault.kind = fsc == kFscAlignment ? FaultKind::alignment : FaultKind::page_fault;
+      fault.address = f.far;
+      fault.set_message("user data abort (%s, fsc %#x) at %p", (f.esr & kIssWnR) ? "write" : "read",
+                        fsc, reinterpret_cast<void*>(f.far));
+      break;
+    case kEcInstrAbortLower:
+      fault.kind = FaultKind::instruction_fault;
+      fault.address = f.far;
+      fault.set_message("user instruction abort (fsc %#x) at %p", fsc,
+                        reinterpret_cast<void*>(f.far));
+      break;
+    case kEcUnknown:
+    case kEcIllegalState:
+    case kEcSysReg:
+    case kEcBrk:
+      fault.kind = FaultKind::undefined_instruction;
+      fault.set_message("user undefined instruction (esr %#lx)", static_cast<unsigned long>(f.esr));
+      break;
+    case kEcFpAccess:
+      fault.kind = FaultKind::undefined_instruction;
+      fault.set_message("user FP/SIMD instruction (FP/SIMD is off)");
+      break;
+    case kEcPcAlign:
+    case kEcSpAlign:
+      fault.kind = FaultKind::alignment;
+      fault.address = ec == kEcPcAlign ? f.far : f.sp;
+      fault.set_message("user misaligned %s", ec == kEcPcAlign ? "pc" : "sp");
+      break;
+    default:
+      fault.kind = FaultKind::unknown_trap;
+      fault.set_message("user exception class %#x (esr %#lx)", ec,
+                        static_cast<unsigned long>(f.esr));
+      break;
+  }
+  return fault;
+}
+
+void system_call(TrapFrame& f) {
+  core::SyscallRegs regs{};
+  regs.number = f.x[8];
+  for (unsigned i = 0; i < 6; ++i) regs.args[i] = f.x[i];
+  core::syscall(regs);
+  f.x[0] = regs.error;
+  f.x[1] = regs.values[0];
+  f.x[2] = regs.values[1];
+}
+
+}  // namespace
+}  // namespace arch::aarch64
+
+using arch::aarch64::UserFrame;
+
+extern "C" void aarch64_trap_user_sync(UserFrame* frame) {
+  using namespace arch::aarch64;
+  TrapFrame& f = frame->regs;
+  switch (exception_class(f)) {
+    case kEcSvc64:  // ELR is already the next instruction
+      system_call(f);
+      break;
+    case kEcWfx:
+      // WFI/WFE in user mode trap (SCTLR_EL1.nTWI/nTWE are 0): a hint the
+      // kernel ignores. ELR is the instruction itself.
+      f.pc += 4;
+      break;
+    default:
+      // Returns only when the fault was resolved: the instruction runs again.
+      core::user_fault(describe_user_fault(f),
+                       exception_class(f) == kEcDataAbortLower && (f.esr & kIssWnR) != 0);
+      break;
+  }
+  core::before_user_return();
+}
+
+extern "C" void aarch64_trap_user_irq(UserFrame* frame) {
+  aarch64_trap_irq(&frame->regs);
+  core::before_user_return();
+}
+
+extern "C" [[noreturn]] void aarch64_trap_user_unexpected(UserFrame* frame, uint64_t kind) {
+  const arch::aarch64::TrapFrame& f = frame->regs;
+  recovery::Fault fault;
+  fault.kind = recovery::FaultKind::unknown_trap;
+  fault.pc = f.pc;
+  if (kind == 0)
+    fault.set_message("FIQ taken from user mode (none is configured)");
+  else
+    fault.set_message("SError taken from user mode (esr %#lx)", static_cast<unsigned long>(f.esr));
+  recovery::halt_with(fault);
+}

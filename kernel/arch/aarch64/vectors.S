@@ -21,6 +21,9 @@
 // kernel_ventry does the same with one bit and twice-aligned stacks.)
 
 #define FRAME_SIZE 288
+// sizeof(UserFrame): a TrapFrame, then TPIDR_EL0 and 8 bytes of padding.
+#define USER_FRAME_SIZE 304
+#define USER_FRAME_TPIDR 288
 // A kernel stack pointer has both bits set (mm/kernel_stack.h).
 #define STACK_BIT_LOW 14
 #define STACK_BIT_HIGH 15
@@ -99,6 +102,15 @@
   b \handler
 .endm
 
+// A vector for exceptions taken from user mode. SP_EL1 is the top of the
+// running thread's kernel stack (enter_user and every return to user mode
+// leave it there), so the frame always fits: no stack check.
+.macro USER_VECTOR handler
+  .balign 0x80
+  sub sp, sp, #USER_FRAME_SIZE
+  b \handler
+.endm
+
 // A vector for exceptions taken from the kernel, on SP_EL1: checks that the
 // frame is on a kernel stack (see the top of this file). With no register
 // free, SP and x0 trade places through their sum: after the add and the
@@ -128,11 +140,11 @@ exception_vectors:
   KERNEL_VECTOR el1_irq         //   irq
   KERNEL_VECTOR unexpected_exception  // fiq
   KERNEL_VECTOR unexpected_exception  // serror
-  VECTOR unexpected_exception   // lower EL, aarch64 (user mode comes later)
-  VECTOR unexpected_exception
-  VECTOR unexpected_exception
-  VECTOR unexpected_exception
-  VECTOR unexpected_exception   // lower EL, aarch32: never
+  USER_VECTOR el0_sync          // lower EL (user mode), aarch64: sync
+  USER_VECTOR el0_irq           //   irq
+  USER_VECTOR el0_fiq           //   fiq
+  USER_VECTOR el0_serror        //   serror
+  VECTOR unexpected_exception   // lower EL, aarch32: never (no 32-bit user code)
   VECTOR unexpected_exception
   VECTOR unexpected_exception
   VECTOR unexpected_exception
@@ -214,3 +226,161 @@ fault_trampoline:
   bl arch_throw_fault         // (x0 = frame) never returns
   brk #0
   .cfi_endproc
+
+// ---- User mode (EL0) ------------------------------------------------------
+//
+// An entry from user mode saves the whole user context in a UserFrame at the
+// top of the thread's kernel stack (trap_frame.h): x0-x30, SP_EL0, ELR, SPSR,
+// ESR, FAR and TPIDR_EL0 (the user's thread pointer, kept per thread this
+// way: another thread, of any process, may run before this one returns). The
+// C++ handler may switch threads; this thread comes back to the same frame
+// later and returns to user mode through it. The kernel runs with
+// interrupts masked (the exception masked them; SPSR has them enabled for
+// the return).
+//
+// Unwinding: the frame holds user registers, which no kernel unwind may
+// restore, so the entry is the outermost kernel frame (x30 undefined): a
+// backtrace taken in a system call ends here, and an exception that nothing
+// caught ends at std::terminate instead of walking into user code.
+
+.macro SAVE_USER_FRAME
+  stp x0, x1, [sp, #0]
+  stp x2, x3, [sp, #16]
+  stp x4, x5, [sp, #32]
+  stp x6, x7, [sp, #48]
+  stp x8, x9, [sp, #64]
+  stp x10, x11, [sp, #80]
+  stp x12, x13, [sp, #96]
+  stp x14, x15, [sp, #112]
+  stp x16, x17, [sp, #128]
+  stp x18, x19, [sp, #144]
+  stp x20, x21, [sp, #160]
+  stp x22, x23, [sp, #176]
+  stp x24, x25, [sp, #192]
+  stp x26, x27, [sp, #208]
+  stp x28, x29, [sp, #224]
+  mrs x0, sp_el0
+  stp x30, x0, [sp, #240]
+  mrs x1, elr_el1
+  mrs x2, spsr_el1
+  stp x1, x2, [sp, #256]
+  mrs x1, esr_el1
+  mrs x2, far_el1
+  stp x1, x2, [sp, #272]
+  mrs x1, tpidr_el0
+  str x1, [sp, #USER_FRAME_TPIDR]
+  mov x29, xzr                // no frame-pointer chain into user code
+.endm
+
+// CFI of the user entry code, with SP at the UserFrame (the stack's top is
+// SP + USER_FRAME_SIZE): the outermost frame.
+.macro USER_FRAME_CFI
+  .cfi_def_cfa sp, USER_FRAME_SIZE
+  .cfi_undefined x30
+.endm
+
+  .type el0_sync, %function
+el0_sync:
+  .cfi_startproc simple
+  USER_FRAME_CFI
+  SAVE_USER_FRAME
+  mov x0, sp
+  bl aarch64_trap_user_sync   // system call or user fault (user_mode.cpp)
+  b aarch64_return_to_user
+  .cfi_endproc
+  .size el0_sync, . - el0_sync
+
+  .type el0_irq, %function
+el0_irq:
+  .cfi_startproc simple
+  USER_FRAME_CFI
+  SAVE_USER_FRAME
+  mov x0, sp
+  bl aarch64_trap_user_irq    // interrupts.cpp's handler, then a preemption point
+  b aarch64_return_to_user
+  .cfi_endproc
+  .size el0_irq, . - el0_irq
+
+// FIQs (nothing is configured as one) and SErrors: halt.
+  .type el0_fiq, %function
+el0_fiq:
+  .cfi_startproc simple
+  USER_FRAME_CFI
+  SAVE_USER_FRAME
+  mov x0, sp
+  mov x1, #0
+  bl aarch64_trap_user_unexpected  // never returns
+  brk #0
+  .cfi_endproc
+  .size el0_fiq, . - el0_fiq
+
+  .type el0_serror, %function
+el0_serror:
+  .cfi_startproc simple
+  USER_FRAME_CFI
+  SAVE_USER_FRAME
+  mov x0, sp
+  mov x1, #1
+  bl aarch64_trap_user_unexpected  // never returns
+  brk #0
+  .cfi_endproc
+  .size el0_serror, . - el0_serror
+
+// Returns to user mode through the UserFrame at SP (interrupts masked). SP
+// ends at the stack's top, which is SP_EL1 for the next entry.
+  .global aarch64_return_to_user
+  .type aarch64_return_to_user, %function
+aarch64_return_to_user:
+  .cfi_startproc simple
+  USER_FRAME_CFI
+  ldp x1, x2, [sp, #256]
+  msr elr_el1, x1
+  msr spsr_el1, x2
+  ldr x1, [sp, #248]
+  msr sp_el0, x1
+  ldr x1, [sp, #USER_FRAME_TPIDR]
+  msr tpidr_el0, x1
+  ldp x0, x1, [sp, #0]
+  ldp x2, x3, [sp, #16]
+  ldp x4, x5, [sp, #32]
+  ldp x6, x7, [sp, #48]
+  ldp x8, x9, [sp, #64]
+  ldp x10, x11, [sp, #80]
+  ldp x12, x13, [sp, #96]
+  ldp x14, x15, [sp, #112]
+  ldp x16, x17, [sp, #128]
+  ldp x18, x19, [sp, #144]
+  ldp x20, x21, [sp, #160]
+  ldp x22, x23, [sp, #176]
+  ldp x24, x25, [sp, #192]
+  ldp x26, x27, [sp, #208]
+  ldp x28, x29, [sp, #224]
+  ldr x30, [sp, #240]
+  add sp, sp, #USER_FRAME_SIZE
+  eret
+  .cfi_endproc
+  .size aarch64_return_to_user, . - aarch64_return_to_user
+
+// enter_user (user_mode.cpp): x0 = the kernel stack's top, x1 = pc, x2 = sp,
+// x3/x4 = the first two arguments. Builds the first UserFrame of the thread
+// (EL0t with interrupts enabled, every other register zero) and returns to
+// user mode through it. The callers' frames on this stack are abandoned.
+  .global aarch64_enter_user
+  .type aarch64_enter_user, %function
+aarch64_enter_user:
+  .cfi_startproc
+  .cfi_undefined x30
+  msr daifset, #0xf           // (kernel code runs masked anyway)
+  sub sp, x0, #USER_FRAME_SIZE
+  .cfi_def_cfa sp, USER_FRAME_SIZE
+  mov x5, sp
+  .rept USER_FRAME_SIZE / 16
+  stp xzr, xzr, [x5], #16
+  .endr
+  stp x3, x4, [sp, #0]        // x0, x1
+  str x2, [sp, #248]          // SP_EL0
+  str x1, [sp, #256]          // ELR; SPSR stays 0: EL0t, DAIF clear
+  msr tpidrro_el0, xzr        // nothing of the kernel's reaches user mode
+  b aarch64_return_to_user
+  .cfi_endproc
+  .size aarch64_enter_user, . - aarch64_enter_user
