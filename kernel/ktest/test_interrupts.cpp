@@ -15,6 +15,7 @@
 #include "core/timer.h"
 #include "ktest/ktest.h"
 #include "ktest/snapshot.h"
+#include "ktest/tracker.h"
 #include "lib/log.h"
 #include "mm/heaps.h"
 #include "recovery/catch_unwind.h"
@@ -352,4 +353,13 @@ KTEST(send_ipi_refuses_cpus_that_are_not_there) {
   // One CPU runs the tests: no other has set up its interrupts.
   auto absent = arch::send_ipi(arch::kMaxCpus - 1, arch::Ipi::reschedule);
   KEXPECT(!absent.has_value() && absent.error() == Error::not_found);
+}
+
+KTEST(interrupts_init_twice_is_refused_and_changes_nothing) {
+  const uint64_t period = arch::timer_period_ns();
+  auto r = recovery::catch_unwind([] { arch::interrupts_init(); });
+  KEXPECT(!r.has_value() && r.error().kind == FaultKind::panic &&
+          ktest::contains(r.error().message, "twice"));
+  KEXPECT_EQ(arch::timer_period_ns(), period);
+  KEXPECT(!arch::interrupts_enabled());
 }

@@ -16,6 +16,8 @@ namespace arch {
 namespace {
 using namespace aarch64;
 
+bool g_controller_ready = false;  // interrupts_init ran (the distributor is set up)
+
 uint32_t sgi_for(Ipi kind) {
   return kind == Ipi::reschedule ? gic::kSgiReschedule : gic::kSgiTlbShootdown;
 }
@@ -23,6 +25,7 @@ uint32_t sgi_for(Ipi kind) {
 }  // namespace
 
 void interrupts_init() {
+  if (g_controller_ready) recovery::panic("interrupts: interrupts_init called twice");
   interrupts_disable();
   boot::FdtRange regs[2];
   size_t count = 0;
@@ -35,6 +38,7 @@ void interrupts_init() {
   }
   if (count < 2) recovery::panic("interrupts: the GICv3 node lacks its redistributor range");
   gic::init(regs[0].base, regs[0].size, regs[1].base, regs[1].size);
+  g_controller_ready = true;
   interrupts_init_this_cpu();
   KLOG_INFO("interrupts: GICv3 (distributor %#lx, redistributors %#lx), virtual timer PPI %u",
             static_cast<unsigned long>(regs[0].base), static_cast<unsigned long>(regs[1].base),
@@ -42,6 +46,7 @@ void interrupts_init() {
 }
 
 void interrupts_init_this_cpu() {
+  if (!g_controller_ready) recovery::panic("interrupts: a CPU's init before interrupts_init");
   interrupts_disable();
   generic_timer::init_this_cpu();
   gic::init_this_cpu();

@@ -11,18 +11,25 @@
 #include "arch/x86_64/traps.h"
 #include "core/interrupt_entry.h"
 #include "lib/log.h"
+#include "recovery/panic.h"
 
 namespace arch {
 using namespace x86_64;
+namespace {
+bool g_controller_ready = false;  // interrupts_init ran (gates, APIC mode, calibration)
+}  // namespace
 
 void interrupts_init() {
+  if (g_controller_ready) recovery::panic("interrupts: interrupts_init called twice");
   interrupts_disable();
   for (uint8_t v : {kTimerVector, kIpiRescheduleVector, kIpiTlbShootdownVector, kSpuriousVector})
     idt_set_interrupt_gate(v);
   lapic::init();
+  g_controller_ready = true;
 }
 
 void interrupts_init_this_cpu() {
+  if (!g_controller_ready) recovery::panic("interrupts: a CPU's init before interrupts_init");
   interrupts_disable();
   lapic::init_this_cpu();
 }
