@@ -63,8 +63,8 @@ KTEST(aarch64_user_brk_is_an_undefined_instruction) {
   KEXPECT(s.killed && s.fault == FaultKind::undefined_instruction);
 }
 
-KTEST(aarch64_user_fp_sysreg_and_daif_are_undefined_instructions) {
-  for (const char* what : {"fp", "sysreg", "daif"}) {
+KTEST(aarch64_user_fp_sysreg_daif_and_timer_are_undefined_instructions) {
+  for (const char* what : {"fp", "sysreg", "daif", "timer"}) {
     const ExitStatus s = run("fault_aarch64", what);
     KEXPECT(s.killed && s.fault == FaultKind::undefined_instruction);
   }

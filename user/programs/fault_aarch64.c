@@ -4,6 +4,7 @@
      fp      an FP/SIMD instruction (FP/SIMD is off for user code)
      sysreg  reading an EL1 system register
      daif    masking interrupts (SCTLR_EL1.UMA is 0: not from EL0)
+     timer   stopping the virtual timer, the kernel's tick (CNTKCTL_EL1 is 0)
      pc      a branch to a misaligned address
      text    a write to its own code (mapped read-execute) */
 #include "rebound_sys.h"
@@ -24,6 +25,8 @@ int main(int argc, char** argv) {
     __asm__ volatile("mrs %0, cntkctl_el1" : "=r"(v));
   } else if (same(what, "daif")) {
     __asm__ volatile("msr daifset, #2");
+  } else if (same(what, "timer")) {
+    __asm__ volatile("msr cntv_ctl_el0, xzr");
   } else if (same(what, "pc")) {
     __asm__ volatile("adr x16, 1f\n add x16, x16, #2\n br x16\n 1: nop" ::: "x16");
   } else if (same(what, "text")) {

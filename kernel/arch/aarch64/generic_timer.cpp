@@ -29,6 +29,10 @@ uint64_t now() {
 }  // namespace
 
 void init_this_cpu() {
+  // No access to the timers or counters from user mode (CNTKCTL_EL1 = 0):
+  // the virtual timer is the kernel's tick, which user code must not stop,
+  // and the clock is a system call.
+  WRITE_SYSREG(cntkctl_el1, 0);
   WRITE_SYSREG(cntv_ctl_el0, kCtlMask);
   isb();
   period() = 0;
