@@ -30,6 +30,10 @@ labels = {
     "heap_alloc_free_4096": "heap allocate + free, 4096 bytes",
     "map_1mib": "map 1 MiB (256 pages) in the kernel page table",
     "unmap_1mib": "unmap 1 MiB (with TLB invalidation)",
+    "user_null_syscall": "null system call round trip (user)",
+    "user_yield_switch": "thread switch: yield between two user threads",
+    "user_page_fault": "demand-zero page fault (user, 4 KiB)",
+    "user_spawn_exit_wait": "spawn + exit + wait of a process from an ELF in memory",
 }
 for a in archs:
     for line in open(f"build/bench/{a}.log"):

@@ -47,6 +47,10 @@ KernelOptions parse_options(const char* cmdline) {
       o.log_level = klog::Level::warn;
     } else if (word_is(w, n, "log=error")) {
       o.log_level = klog::Level::error;
+    } else if (has_prefix(w, n, "run=", plen)) {
+      size_t m = n - plen < sizeof o.run - 1 ? n - plen : sizeof o.run - 1;
+      for (size_t i = 0; i < m; ++i) o.run[i] = w[plen + i];
+      o.run[m] = '\0';
     } else if (has_prefix(w, n, "ktest=", plen)) {
       size_t m = n - plen < sizeof o.ktest_filter - 1 ? n - plen : sizeof o.ktest_filter - 1;
       for (size_t i = 0; i < m; ++i) o.ktest_filter[i] = w[plen + i];

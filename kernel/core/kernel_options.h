@@ -4,6 +4,8 @@
 //   ktest=NAME      run only the in-kernel test NAME (test build)
 //   bench           run the in-kernel benchmarks and shut down (test build)
 //   diag            print the resource snapshot (frames, heaps, objects) after boot
+//   run=NAME        run the built-in program NAME as the first process, report
+//                   how it ended, and shut down with its exit code
 // Unknown words are logged and ignored.
 #pragma once
 #include "lib/log.h"
@@ -16,6 +18,7 @@ struct KernelOptions {
   bool diag = false;
   klog::Level log_level = klog::Level::info;
   char ktest_filter[96] = {};
+  char run[32] = {};
   unsigned unknown_options = 0;  // each is logged as a warning
 };
 

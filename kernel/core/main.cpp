@@ -1,6 +1,7 @@
 // The portable kernel, from the first line on the console to the idle loop.
 #include "arch/arch.h"
 #include "boot/boot_info.h"
+#include "core/first_process.h"
 #include "core/kernel_options.h"
 #include "core/resources.h"
 #include "core/scheduler.h"
@@ -46,6 +47,7 @@ void check_exceptions() {
   // are taken only in user mode and while idle.
   if (auto tick = arch::timer_start(core::kTickPeriodNs); !tick)
     KLOG_ERROR("boot: no timer tick (%s)", rebound::to_string(tick.error()));
+  if (options.run[0] != '\0') arch::shutdown(core::run_first_process(options.run));
   if (core::kernel_tests_built()) arch::shutdown(core::run_kernel_tests(options));
   if (options.halt_after_boot) {
     KLOG_INFO("halt requested on the command line");

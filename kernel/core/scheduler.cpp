@@ -7,8 +7,7 @@
 
 namespace core {
 namespace {
-constexpr unsigned kMaxCpus = 8;
-Scheduler g_schedulers[kMaxCpus];
+Scheduler g_schedulers[arch::kMaxCpus];
 bool g_ready = false;
 }  // namespace
 

@@ -78,9 +78,11 @@ void user_fault(const recovery::Fault& fault, bool write) {
 }
 
 void before_user_return() {
+  // Preempt first: while this thread waited for the CPU, its process may
+  // have been killed, and then it must not run user code again.
+  Scheduler::current().preempt_if_needed();
   Process* p = current_thread().process();
   if (p != nullptr && p->dying()) Thread::exit_current(ExitStatus::exited(0));
-  Scheduler::current().preempt_if_needed();
 }
 
 }  // namespace core

@@ -9,6 +9,7 @@ TEST(KernelOptions, ParsesWords) {
   EXPECT_TRUE(o.diag);
   EXPECT_EQ(o.log_level, klog::Level::debug);
   EXPECT_STREQ(o.ktest_filter, "null_read");
+  EXPECT_STREQ(core::parse_options("run=hello").run, "hello");
 }
 
 TEST(KernelOptions, IgnoresUnknownAndPartialWords) {

@@ -56,7 +56,10 @@ int main(int argc, char** argv) {
       case REBOUND_SYS_PROCESS_WAIT:
       case REBOUND_SYS_THREAD_JOIN: break;                         /* never-issued handles fail */
       case REBOUND_SYS_DEBUG_INJECT: n = REBOUND_SYS_NULL; break;  /* not a fuzz target */
-      case REBOUND_SYS_DEBUG_WRITE: a[1] %= 64; break;             /* keep the console readable */
+      case REBOUND_SYS_DEBUG_WRITE:  /* bad pointers, or nothing: keep the console readable */
+        if (next() % 2 == 0) a[0] = 0xffff800000000000ull + (a[0] & 0xffffff);
+        else a[1] = 0;
+        break;
       default: break;
     }
     rb_syscall(n, a[0], a[1], a[2], a[3], a[4], a[5]);

@@ -1,0 +1,58 @@
+/* User-side benchmarks, run by the test kernel's "bench" option. Under QEMU
+   -icount shift=0 the clock counts guest instructions, so every figure is
+   instructions per operation. Prints "bench: NAME VALUE" lines. */
+#include "rebound_sys.h"
+
+static void report(const char* name, uint64_t value) {
+  char buf[24];
+  rb_print("bench: ");
+  rb_print(name);
+  rb_print(" ");
+  rb_print(rb_utoa(value, buf));
+  rb_print("\n");
+}
+
+static volatile int stop;
+
+static void partner(uint64_t arg) {
+  (void)arg;
+  while (!stop) rb_yield();
+  RB_SYS1(REBOUND_SYS_THREAD_EXIT, 0);
+}
+
+int main(void) {
+  enum { kCalls = 20000, kSwitches = 5000, kPages = 1024, kSpawns = 100 };
+
+  uint64_t t = rb_clock();
+  for (int i = 0; i < kCalls; ++i) rb_null();
+  report("user_null_syscall", (rb_clock() - t) / kCalls);
+
+  /* Two threads of this process yielding to each other: each yield is one
+     switch (and one system call). */
+  struct rb_result stack = RB_SYS3(REBOUND_SYS_VM_MAP, 0, 65536, REBOUND_VM_READ | REBOUND_VM_WRITE);
+  struct rb_result th = RB_SYS3(REBOUND_SYS_THREAD_CREATE, (uint64_t)(uintptr_t)partner,
+                                stack.value + 65536, 0);
+  rb_yield();  /* let it start */
+  t = rb_clock();
+  for (int i = 0; i < kSwitches; ++i) rb_yield();
+  report("user_yield_switch", (rb_clock() - t) / (2 * kSwitches));
+  stop = 1;
+  RB_SYS1(REBOUND_SYS_THREAD_JOIN, th.value);
+
+  /* Demand-zero page faults: the first touch of each page of a fresh region. */
+  struct rb_result region = RB_SYS3(REBOUND_SYS_VM_MAP, 0, kPages * 4096ull, REBOUND_VM_READ | REBOUND_VM_WRITE);
+  volatile char* p = (volatile char*)(uintptr_t)region.value;
+  t = rb_clock();
+  for (int i = 0; i < kPages; ++i) p[i * 4096] = 1;
+  report("user_page_fault", (rb_clock() - t) / kPages);
+  RB_SYS2(REBOUND_SYS_VM_UNMAP, region.value, kPages * 4096ull);
+
+  t = rb_clock();
+  for (int i = 0; i < kSpawns; ++i) {
+    struct rb_result c = RB_SYS4(REBOUND_SYS_PROCESS_SPAWN, "nop", 3, "nop", 4);
+    RB_SYS1(REBOUND_SYS_PROCESS_WAIT, c.value);
+    RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, c.value);
+  }
+  report("user_spawn_exit_wait", (rb_clock() - t) / kSpawns);
+  return 0;
+}
