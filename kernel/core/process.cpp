@@ -37,12 +37,16 @@ void Process::kill(const ExitStatus& status) {
 }
 
 void Process::thread_ended(const ExitStatus& status) {
-  // The first ending decides the process's status, unless a kill came first.
+  // A thread that faults takes its process with it; one that exits does not,
+  // unless it was the last: then its status is the process's (if nothing
+  // killed the process before).
+  if (status.killed) kill(status);
+  if (--live_threads_ > 0) return;
   if (!dying_) {
     dying_ = true;
     status_ = status;
   }
-  if (--live_threads_ == 0) end();
+  end();
 }
 
 void Process::end() {

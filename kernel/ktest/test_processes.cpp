@@ -121,3 +121,12 @@ KTEST(malformed_images_are_refused) {
   KEXPECT(!empty.has_value());
   KEXPECT(ktest::Snapshot::take().same_as(before));
 }
+
+KTEST(a_thread_exiting_does_not_end_its_process_a_faulting_one_does) {
+  const ExitStatus joined = run("threads");
+  KEXPECT(!joined.killed);
+  KEXPECT_EQ(joined.code, 7);
+  const ExitStatus faulted = run("threads", "fault", 6);
+  KEXPECT(faulted.killed && faulted.fault == FaultKind::page_fault);
+  KEXPECT_EQ(faulted.address, 0u);
+}
