@@ -5,6 +5,7 @@
 #include "core/process.h"
 #include "ktest/ktest.h"
 #include "ktest/snapshot.h"
+#include "ktest/user_programs.h"
 
 namespace {
 
@@ -13,26 +14,8 @@ using core::Process;
 using core::Ref;
 using recovery::FaultKind;
 
-size_t length(const char* s) {
-  size_t n = 0;
-  while (s[n] != '\0') ++n;
-  return n;
-}
-
-// Spawns boot image `name` with argv = {name, args...} (args: NUL-separated,
-// `args_length` bytes) and waits for it.
-ExitStatus run(const char* name, const char* args = "", size_t args_length = 0) {
-  char argv[512];
-  const size_t n = length(name) + 1;
-  __builtin_memcpy(argv, name, n);
-  __builtin_memcpy(argv + n, args, args_length);
-  const core::BootImage* image = core::find_boot_image(name, length(name));
-  KEXPECT(image != nullptr);
-  if (image == nullptr) return ExitStatus::exited(-999);
-  auto p = Process::spawn(name, image->data, image->size, argv, n + args_length);
-  KEXPECT(p.has_value());
-  if (!p) return ExitStatus::exited(-998);
-  return (*p)->wait();
+ExitStatus run(const char* name, const char* arg = nullptr) {
+  return ktest::run_program(name, arg);
 }
 
 }  // namespace
@@ -44,9 +27,9 @@ KTEST(user_hello_runs_and_exits_zero) {
 }
 
 KTEST(user_program_gets_its_arguments) {
-  const ExitStatus s = run("args", "one\0two\0", 8);
+  const ExitStatus s = ktest::run_program("args", "one");
   KEXPECT(!s.killed);
-  KEXPECT_EQ(s.code, 3);
+  KEXPECT_EQ(s.code, 2);
 }
 
 KTEST(user_faults_kill_the_process_with_the_right_status) {
@@ -76,26 +59,16 @@ KTEST(thousand_faulting_programs_leave_no_trace) {
 
 KTEST(busy_loops_are_preempted_and_both_finish) {
   // Two spinners that never yield: each must see itself preempted.
-  const core::BootImage* image = core::find_boot_image("spin", 4);
-  KEXPECT(image != nullptr);
-  if (image == nullptr) return;
-  auto a = Process::spawn("spin", image->data, image->size,
-                          "spin\0"
-                          "300\0",
-                          9);
-  auto b = Process::spawn("spin", image->data, image->size,
-                          "spin\0"
-                          "300\0",
-                          9);
-  KEXPECT(a.has_value() && b.has_value());
+  Ref<Process> a = ktest::spawn_program("spin", "300");
+  Ref<Process> b = ktest::spawn_program("spin", "300");
   if (!a || !b) return;
-  const ExitStatus sa = (*a)->wait(), sb = (*b)->wait();
+  const ExitStatus sa = a->wait(), sb = b->wait();
   KEXPECT(!sa.killed && sa.code == 0);
   KEXPECT(!sb.killed && sb.code == 0);
 }
 
 KTEST(user_sleep_wakes_on_time) {
-  const ExitStatus s = run("sleeper", "50\0", 3);
+  const ExitStatus s = run("sleeper", "50");
   KEXPECT(!s.killed);
   KEXPECT_EQ(s.code, 0);
 }
@@ -126,7 +99,7 @@ KTEST(a_thread_exiting_does_not_end_its_process_a_faulting_one_does) {
   const ExitStatus joined = run("threads");
   KEXPECT(!joined.killed);
   KEXPECT_EQ(joined.code, 7);
-  const ExitStatus faulted = run("threads", "fault", 6);
+  const ExitStatus faulted = run("threads", "fault");
   KEXPECT(faulted.killed && faulted.fault == FaultKind::page_fault);
   KEXPECT_EQ(faulted.address, 0u);
 }

@@ -9,6 +9,7 @@
 #include "core/process.h"
 #include "core/scheduler.h"
 #include "ktest/ktest.h"
+#include "ktest/user_programs.h"
 #include "recovery/backtrace.h"
 
 namespace {
@@ -18,30 +19,11 @@ using core::Process;
 using core::Ref;
 using recovery::FaultKind;
 
-size_t length(const char* s) {
-  size_t n = 0;
-  while (s[n] != '\0') ++n;
-  return n;
-}
-
-// Spawns boot image `name` with argv = {name, arg} (no arg: nullptr).
 Ref<Process> spawn(const char* name, const char* arg = nullptr) {
-  char argv[64];
-  const size_t n = length(name) + 1;
-  const size_t m = arg != nullptr ? length(arg) + 1 : 0;
-  __builtin_memcpy(argv, name, n);
-  if (arg != nullptr) __builtin_memcpy(argv + n, arg, m);
-  const core::BootImage* image = core::find_boot_image(name, length(name));
-  KEXPECT(image != nullptr);
-  if (image == nullptr) return {};
-  auto p = Process::spawn(name, image->data, image->size, argv, n + m);
-  KEXPECT(p.has_value());
-  return p ? *p : Ref<Process>{};
+  return ktest::spawn_program(name, arg);
 }
-
 ExitStatus run(const char* name, const char* arg = nullptr) {
-  Ref<Process> p = spawn(name, arg);
-  return p ? p->wait() : ExitStatus::exited(-999);
+  return ktest::run_program(name, arg);
 }
 
 }  // namespace

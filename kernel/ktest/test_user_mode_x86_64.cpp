@@ -10,6 +10,7 @@
 #include "core/process.h"
 #include "core/timer.h"
 #include "ktest/ktest.h"
+#include "ktest/user_programs.h"
 #include "recovery/catch_unwind.h"
 
 namespace {
@@ -26,18 +27,7 @@ constexpr uint64_t kCr4Smep = 1ull << 20, kCr4Smap = 1ull << 21;
 
 // Spawns boot image `name` (argv = {name}) with the scheduler's tick running
 // (sleeps and time slices need it) and waits for it.
-ExitStatus run(const char* name) {
-  size_t n = 0;
-  while (name[n] != '\0') ++n;
-  KEXPECT(arch::timer_start(core::kTickPeriodNs).has_value());
-  const core::BootImage* image = core::find_boot_image(name, n);
-  KEXPECT(image != nullptr);
-  if (image == nullptr) return ExitStatus::exited(-999);
-  auto p = core::Process::spawn(name, image->data, image->size, name, n + 1);
-  KEXPECT(p.has_value());
-  if (!p) return ExitStatus::exited(-998);
-  return (*p)->wait();
-}
+ExitStatus run(const char* name) { return ktest::run_program(name); }
 
 bool cpu_has(uint32_t leaf7_ebx_bit) {
   using namespace arch::x86_64;
