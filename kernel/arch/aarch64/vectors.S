@@ -32,36 +32,8 @@
 
 // Fills the frame the vector allocated at SP (the interrupted SP is
 // SP + FRAME_SIZE).
-.macro SAVE_FRAME
-  stp x0, x1, [sp, #0]
-  stp x2, x3, [sp, #16]
-  stp x4, x5, [sp, #32]
-  stp x6, x7, [sp, #48]
-  stp x8, x9, [sp, #64]
-  stp x10, x11, [sp, #80]
-  stp x12, x13, [sp, #96]
-  stp x14, x15, [sp, #112]
-  stp x16, x17, [sp, #128]
-  stp x18, x19, [sp, #144]
-  stp x20, x21, [sp, #160]
-  stp x22, x23, [sp, #176]
-  stp x24, x25, [sp, #192]
-  stp x26, x27, [sp, #208]
-  stp x28, x29, [sp, #224]
-  add x0, sp, #FRAME_SIZE
-  stp x30, x0, [sp, #240]
-  mrs x1, elr_el1
-  mrs x2, spsr_el1
-  stp x1, x2, [sp, #256]
-  mrs x1, esr_el1
-  mrs x2, far_el1
-  stp x1, x2, [sp, #272]
-.endm
-
-.macro RESTORE_FRAME
-  ldp x1, x2, [sp, #256]
-  msr elr_el1, x1
-  msr spsr_el1, x2
+// x0-x30 of a frame at SP (the layout of trap_frame.h).
+.macro LOAD_GPRS
   ldp x0, x1, [sp, #0]
   ldp x2, x3, [sp, #16]
   ldp x4, x5, [sp, #32]
@@ -78,6 +50,43 @@
   ldp x26, x27, [sp, #208]
   ldp x28, x29, [sp, #224]
   ldr x30, [sp, #240]
+.endm
+
+.macro STORE_GPRS_X0_X29
+  stp x0, x1, [sp, #0]
+  stp x2, x3, [sp, #16]
+  stp x4, x5, [sp, #32]
+  stp x6, x7, [sp, #48]
+  stp x8, x9, [sp, #64]
+  stp x10, x11, [sp, #80]
+  stp x12, x13, [sp, #96]
+  stp x14, x15, [sp, #112]
+  stp x16, x17, [sp, #128]
+  stp x18, x19, [sp, #144]
+  stp x20, x21, [sp, #160]
+  stp x22, x23, [sp, #176]
+  stp x24, x25, [sp, #192]
+  stp x26, x27, [sp, #208]
+  stp x28, x29, [sp, #224]
+.endm
+
+.macro SAVE_FRAME
+  STORE_GPRS_X0_X29
+  add x0, sp, #FRAME_SIZE
+  stp x30, x0, [sp, #240]
+  mrs x1, elr_el1
+  mrs x2, spsr_el1
+  stp x1, x2, [sp, #256]
+  mrs x1, esr_el1
+  mrs x2, far_el1
+  stp x1, x2, [sp, #272]
+.endm
+
+.macro RESTORE_FRAME
+  ldp x1, x2, [sp, #256]
+  msr elr_el1, x1
+  msr spsr_el1, x2
+  LOAD_GPRS
   add sp, sp, #FRAME_SIZE
 .endm
 
@@ -244,21 +253,7 @@ fault_trampoline:
 // caught ends at std::terminate instead of walking into user code.
 
 .macro SAVE_USER_FRAME
-  stp x0, x1, [sp, #0]
-  stp x2, x3, [sp, #16]
-  stp x4, x5, [sp, #32]
-  stp x6, x7, [sp, #48]
-  stp x8, x9, [sp, #64]
-  stp x10, x11, [sp, #80]
-  stp x12, x13, [sp, #96]
-  stp x14, x15, [sp, #112]
-  stp x16, x17, [sp, #128]
-  stp x18, x19, [sp, #144]
-  stp x20, x21, [sp, #160]
-  stp x22, x23, [sp, #176]
-  stp x24, x25, [sp, #192]
-  stp x26, x27, [sp, #208]
-  stp x28, x29, [sp, #224]
+  STORE_GPRS_X0_X29
   mrs x0, sp_el0
   stp x30, x0, [sp, #240]
   mrs x1, elr_el1
@@ -340,22 +335,7 @@ aarch64_return_to_user:
   msr sp_el0, x1
   ldr x1, [sp, #USER_FRAME_TPIDR]
   msr tpidr_el0, x1
-  ldp x0, x1, [sp, #0]
-  ldp x2, x3, [sp, #16]
-  ldp x4, x5, [sp, #32]
-  ldp x6, x7, [sp, #48]
-  ldp x8, x9, [sp, #64]
-  ldp x10, x11, [sp, #80]
-  ldp x12, x13, [sp, #96]
-  ldp x14, x15, [sp, #112]
-  ldp x16, x17, [sp, #128]
-  ldp x18, x19, [sp, #144]
-  ldp x20, x21, [sp, #160]
-  ldp x22, x23, [sp, #176]
-  ldp x24, x25, [sp, #192]
-  ldp x26, x27, [sp, #208]
-  ldp x28, x29, [sp, #224]
-  ldr x30, [sp, #240]
+  LOAD_GPRS
   add sp, sp, #USER_FRAME_SIZE
   eret
   .cfi_endproc
