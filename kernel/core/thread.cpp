@@ -40,6 +40,12 @@ Result<Ref<Thread>> Thread::create_user(const char* name, Ref<Process> process,
 
 void Thread::enter_user(void* self) {
   auto* t = static_cast<Thread*>(self);
+  // The kernel frames that led here, start()'s catch_unwind among them, are
+  // abandoned with the stack: entries from user mode reuse it from its top.
+  // Leave their regions, so that a kernel fault outside the catch_unwind of
+  // each entry (a system call's) is reported as such instead of thrown at a
+  // region that no longer exists.
+  recovery::current_state().region_depth = 0;
   // The scheduler switched to the process's address space before running us.
   arch::enter_user(t->stack_top(), t->user_entry_.pc, t->user_entry_.sp, t->user_entry_.argc,
                    t->user_entry_.argv);

@@ -20,7 +20,6 @@
 #include "arch/arch.h"
 #include "core/user_boundary.h"
 #include "recovery/panic.h"
-#include "recovery/recovery_state.h"
 
 extern "C" [[noreturn]] void aarch64_enter_user(uintptr_t kernel_stack_top, uintptr_t pc,
                                                 uintptr_t sp, uint64_t arg0, uint64_t arg1);
@@ -46,12 +45,6 @@ void set_kernel_entry_stack(uintptr_t) {}
 
 void enter_user(uintptr_t kernel_stack_top, uintptr_t pc, uintptr_t sp, uint64_t arg0,
                 uint64_t arg1) {
-  // The kernel frames that led here, a catch_unwind among them, are
-  // abandoned with the stack: user entries reuse it from its top. Leave
-  // their regions, so that a kernel fault outside the catch_unwind of each
-  // entry (a system call's) is reported as such instead of thrown at a
-  // region that no longer exists.
-  recovery::current_state().region_depth = 0;
   aarch64_enter_user(kernel_stack_top, pc, sp, arg0, arg1);
 }
 

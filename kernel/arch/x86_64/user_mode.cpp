@@ -23,7 +23,6 @@
 #include "arch/x86_64/user_entry.h"
 #include "core/cpu_local.h"
 #include "core/user_boundary.h"
-#include "recovery/recovery_state.h"
 
 extern "C" char x86_64_syscall_entry[];  // user_entry.S
 extern "C" [[noreturn]] void x86_64_enter_user(uintptr_t kernel_stack_top, uintptr_t pc,
@@ -137,12 +136,6 @@ void set_kernel_entry_stack(uintptr_t top) {
 
 void enter_user(uintptr_t kernel_stack_top, uintptr_t pc, uintptr_t sp, uint64_t arg0,
                 uint64_t arg1) {
-  // The kernel frames that led here, a catch_unwind among them, are
-  // abandoned with the stack: user entries reuse it from its top. Leave
-  // their regions, so that a kernel fault outside the catch_unwind of each
-  // entry (a system call's) is reported as such instead of thrown at a
-  // region that no longer exists.
-  recovery::current_state().region_depth = 0;
   // The user's FS and GS bases start at zero (user code cannot change them:
   // CR4.FSGSBASE is off). KERNEL_GS_BASE is the user's GS base until the
   // swapgs on the way out.
