@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "boot/cpu_list.h"
 #include "boot/memory_map.h"
 
 namespace boot {
@@ -12,6 +13,8 @@ struct BootInfo {
   const char* cmdline = "";  // kernel command line (QEMU -append)
   uint64_t kernel_phys_start = 0;
   uint64_t kernel_phys_end = 0;
+  // The machine's CPUs from the firmware; at least the boot CPU.
+  CpuList cpus;
 
   // Copies the loader's command line (at most `length` bytes, truncated to
   // fit) into the kernel: the loader's memory is about to become free RAM.

@@ -55,6 +55,14 @@ struct CpuList {
   long index_of(uint64_t hardware_id) const;
   // CPUs the firmware described (kept or not).
   size_t found() const { return count + ignored; }
+
+  // What the arch boot code falls back on when the firmware's list is
+  // unusable or leaves the boot CPU out: the boot CPU alone.
+  static CpuList boot_cpu_only(uint64_t hardware_id) {
+    CpuList list;
+    list.add(hardware_id, CpuStartMethod::none);
+    return list;
+  }
 };
 
 }  // namespace boot

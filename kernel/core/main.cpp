@@ -6,6 +6,7 @@
 #include "core/resources.h"
 #include "core/scheduler.h"
 #include "core/timer.h"
+#include "lib/format.h"
 #include "lib/log.h"
 #include "mm/kernel_memory.h"
 #include "mm/kernel_stack.h"
@@ -24,6 +25,28 @@ void print_memory_map(const boot::MemoryMap& map) {
   }
   klog::print("  usable RAM: %lu MiB\n",
               static_cast<unsigned long>(map.total(boot::RegionKind::usable) >> 20));
+}
+
+// The CPUs the firmware describes (one line at info level), and what is odd
+// about the list.
+void report_cpus(const boot::CpuList& cpus) {
+  char ids[boot::CpuList::kCapacity * 20 + 1] = "";
+  size_t used = 0;
+  for (size_t i = 0; i < cpus.count && used < sizeof ids; ++i)
+    used += lib::format(ids + used, sizeof ids - used, "%s0x%lx", i == 0 ? "" : " ",
+                        static_cast<unsigned long>(cpus.entries[i].hardware_id));
+  KLOG_INFO("cpus: %zu (ids %s)", cpus.count, ids);
+  if (cpus.ignored > 0)
+    KLOG_WARN("cpus: the firmware lists %zu CPUs; the kernel supports %zu, the rest are ignored",
+              cpus.found(), boot::CpuList::kCapacity);
+  if (cpus.duplicates > 0)
+    KLOG_WARN("cpus: %zu firmware entries repeat an id (ignored)", cpus.duplicates);
+  if (cpus.psci_conduit != boot::PsciConduit::none)
+    KLOG_DEBUG("cpus: PSCI through %s, CPU_ON %#x", boot::to_string(cpus.psci_conduit),
+               cpus.psci_cpu_on);
+  if (cpus.local_apic_address != 0)
+    KLOG_DEBUG("cpus: local APIC registers at %#lx",
+               static_cast<unsigned long>(cpus.local_apic_address));
 }
 
 // The first throw of the kernel, at boot: proves the C++ runtime works before
@@ -68,6 +91,7 @@ void kernel_main(boot::BootInfo& info) {
   klog::set_level(options.log_level);
   // Under -icount shift=0 this is the guest instructions from reset to banner.
   KLOG_INFO("boot: banner at %lu ns", static_cast<unsigned long>(banner_ns));
+  report_cpus(info.cpus);
   check_exceptions();
   KLOG_INFO("boot: C++ exceptions ready");
   mm::init(info.memory);

@@ -111,6 +111,15 @@ TEST(FdtCpus, MoreCpusThanTheKernelSupportsAreCountedAndIgnored) {
   EXPECT_EQ(c.list.entries[boot::CpuList::kCapacity - 1].hardware_id, boot::CpuList::kCapacity - 1);
 }
 
+TEST(CpuList, TheBootCpuAloneIsTheFallback) {
+  const boot::CpuList list = boot::CpuList::boot_cpu_only(0x100);
+  EXPECT_EQ(list.count, 1u);
+  EXPECT_EQ(list.found(), 1u);
+  EXPECT_EQ(list.index_of(0x100), 0);
+  EXPECT_EQ(list.entries[0].start, boot::CpuStartMethod::none);
+  EXPECT_EQ(list.psci_conduit, boot::PsciConduit::none);
+}
+
 TEST(FdtCpus, DuplicateIdsAreCountedOnce) {
   auto dtb = tree(1, [](DtbBuilder& b) {
     cpu(b, {0});

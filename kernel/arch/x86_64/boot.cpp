@@ -1,5 +1,6 @@
 // x86_64 boot, in C++: console and log first, then the GDT and the IDT, the
-// memory map from the multiboot info, the final page tables, then kernel_main.
+// memory map from the multiboot info, the CPUs from ACPI, the final page
+// tables, then kernel_main.
 #include "arch/arch.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/gdt.h"
@@ -7,6 +8,7 @@
 #include "arch/x86_64/platform.h"
 #include "arch/x86_64/traps.h"
 #include "arch/x86_64/user_entry.h"
+#include "boot/acpi.h"
 #include "boot/boot_info.h"
 #include "boot/multiboot.h"
 #include "core/cpu_local.h"
@@ -23,6 +25,42 @@ boot::BootInfo g_boot_info;
 // the 32-bit pointers of the multiboot info can reach.
 const void* early_phys_to_pointer(uint64_t phys) {
   return reinterpret_cast<const void*>(arch::x86_64::phys_to_virt(phys));
+}
+
+// The ACPI tables are read through that early direct map too: it covers the
+// BIOS areas where the RSDP lies (the final direct map has RAM ranges only,
+// not 0xe0000-0xeffff) and wherever BIOS firmware puts the tables. A table
+// above 4 GiB is unreadable (the parser says so).
+bool read_early_phys(void*, uint64_t phys, void* out, size_t length) {
+  constexpr uint64_t kEarlyDirectMapEnd = uint64_t{4} << 30;
+  if (phys >= kEarlyDirectMapEnd || length > kEarlyDirectMapEnd - phys) return false;
+  __builtin_memcpy(out, early_phys_to_pointer(phys), length);
+  return true;
+}
+
+// This CPU's local APIC id: the x2APIC id where CPUID has leaf 0xb, which
+// is also what an x2APIC MADT entry holds; else the 8-bit xAPIC id.
+uint32_t boot_apic_id() {
+  using arch::x86_64::cpuid;
+  if (cpuid(0).eax >= 0xb && cpuid(0xb).ebx != 0) return cpuid(0xb).edx;
+  return cpuid(1).ebx >> 24;
+}
+
+// The CPUs in the ACPI MADT. Without a usable list, or without this CPU in
+// it, the kernel knows only the CPU it runs on.
+void find_cpus(boot::CpuList& cpus) {
+  const uint32_t self = boot_apic_id();
+  const boot::PhysReader memory{read_early_phys, nullptr};
+  uint64_t rsdp = 0;
+  boot::AcpiError error;
+  if (!boot::acpi_find_rsdp(memory, rsdp, error) ||
+      !boot::acpi_find_cpus(memory, rsdp, cpus, error))
+    KLOG_WARN("cpus: none from ACPI (%s): the boot CPU only", boot::to_string(error));
+  else if (cpus.index_of(self) < 0)
+    KLOG_WARN("cpus: the boot CPU (APIC id %u) is not in the ACPI MADT: the boot CPU only", self);
+  else
+    return;
+  cpus = boot::CpuList::boot_cpu_only(self);
 }
 
 }  // namespace
@@ -52,6 +90,7 @@ extern "C" [[noreturn]] void arch_boot(uint32_t magic, uint32_t info_phys) {
                     boot::RegionKind::kernel);
   // Before the early direct map (through which the loader's copy is read) goes.
   info.set_cmdline(loader_cmdline, ~size_t{0});
+  find_cpus(info.cpus);
 
   mmu_init(info.memory);
   kernel_main(info);
