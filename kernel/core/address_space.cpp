@@ -1,6 +1,7 @@
 #include "core/address_space.h"
 
 #include "arch/arch.h"
+#include "lib/align.h"
 #include "lib/slot_bitmap.h"
 #include "recovery/panic.h"
 
@@ -26,7 +27,7 @@ void release_asid(uint16_t asid) {
   g_asids.release(asid - 1u);
 }
 
-bool page_aligned(uintptr_t v) { return (v & (kPage - 1)) == 0; }
+bool page_aligned(uintptr_t v) { return lib::is_aligned(v, uintptr_t{kPage}); }
 
 bool valid_perms(mm::Perms p) {
   const mm::Perms allowed = mm::perm::read | mm::perm::write | mm::perm::execute;
@@ -172,7 +173,7 @@ Result<void> AddressSpace::resolve_fault(uintptr_t address, bool write, bool exe
   if ((write && (r->perms & mm::perm::write) == 0) ||
       (execute && (r->perms & mm::perm::execute) == 0))
     return fail(Error::bad_address);
-  const uintptr_t page = address & ~(kPage - 1);
+  const uintptr_t page = lib::align_down(address, uintptr_t{kPage});
   if (table_.query(page)) return fail(Error::bad_address);  // mapped: a real violation
   return fault_in(*r, page);
 }
@@ -188,7 +189,7 @@ Result<void> AddressSpace::walk(uintptr_t address, size_t size, mm::Perms need, 
     Region* r = find(at);
     if (r == nullptr || !r->anonymous || (!loader && (r->perms & need) != need))
       return fail(Error::bad_address);
-    const uintptr_t page = at & ~(kPage - 1);
+    const uintptr_t page = lib::align_down(at, uintptr_t{kPage});
     auto m = table_.query(page);
     if (!m) {
       TRY_VOID(fault_in(*r, page));

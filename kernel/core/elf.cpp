@@ -1,5 +1,7 @@
 #include "core/elf.h"
 
+#include "lib/align.h"
+#include "lib/unaligned.h"
 #include "mm/page_table.h"
 
 namespace core {
@@ -10,15 +12,13 @@ constexpr uint32_t kPtLoad = 1, kPfX = 1, kPfW = 2, kPfR = 4;
 
 template <class T>
 T read(const uint8_t* p) {
-  T v;
-  __builtin_memcpy(&v, p, sizeof v);
-  return v;
+  return lib::load_unaligned<T>(p);
 }
 
-uint64_t page_down(uint64_t v) { return v & ~(kPage - 1); }
+uint64_t page_down(uint64_t v) { return lib::align_down(v, kPage); }
 bool page_up(uint64_t v, uint64_t& out) {
   if (v > ~uint64_t{0} - (kPage - 1)) return false;
-  out = (v + kPage - 1) & ~(kPage - 1);
+  out = lib::align_up(v, kPage);
   return true;
 }
 

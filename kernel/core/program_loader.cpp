@@ -1,6 +1,7 @@
 #include "core/program_loader.h"
 
 #include "core/elf.h"
+#include "lib/align.h"
 
 namespace core {
 namespace {
@@ -26,9 +27,8 @@ Result<UserEntry> load_program(AddressSpace& space, const uint8_t* image, size_t
                       kUserStackTop - kUserStackSize, kMaxImageMemory));
   for (unsigned i = 0; i < plan.count; ++i) {
     const ElfSegment& s = plan.segments[i];
-    const uintptr_t start = s.vaddr & ~uintptr_t{mm::kPageSize - 1};
-    const uintptr_t end =
-        (s.vaddr + s.mem_size + mm::kPageSize - 1) & ~uintptr_t{mm::kPageSize - 1};
+    const uintptr_t start = lib::align_down(s.vaddr, uintptr_t{mm::kPageSize});
+    const uintptr_t end = lib::align_up(s.vaddr + s.mem_size, uintptr_t{mm::kPageSize});
     TRY(at, space.map_anonymous(start, end - start, s.perms));
     (void)at;
     // The file bytes; the rest of the segment reads as zero on demand.

@@ -1,5 +1,6 @@
 #include "mm/device_memory.h"
 
+#include "lib/align.h"
 #include "lib/spinlock.h"
 #include "mm/kernel_memory.h"
 #include "mm/virtual_layout.h"
@@ -11,8 +12,8 @@ uintptr_t g_next = kDevicesBase;  // bump allocation: mappings are never removed
 }  // namespace
 
 Result<uintptr_t> map_device(PhysAddr phys, size_t size) {
-  const PhysAddr first = phys & ~PhysAddr{kPageSize - 1};
-  const size_t bytes = ((phys + size + kPageSize - 1) & ~PhysAddr{kPageSize - 1}) - first;
+  const PhysAddr first = lib::align_down(phys, PhysAddr{kPageSize});
+  const size_t bytes = lib::align_up(phys + size, PhysAddr{kPageSize}) - first;
   if (size == 0) return fail(Error::invalid_argument);
   lib::LockGuard guard(g_lock);
   if (bytes > kDevicesBase + kDevicesSize - g_next) return fail(Error::no_memory);

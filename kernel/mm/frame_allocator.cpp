@@ -1,5 +1,6 @@
 #include "mm/frame_allocator.h"
 
+#include "lib/align.h"
 #include "recovery/panic.h"
 
 namespace mm {
@@ -15,8 +16,8 @@ static_assert(sizeof(uint32_t) * 3 == 12);  // 12 bytes of metadata per frame
 
 namespace {
 constexpr uint64_t kRunFrames = uint64_t{1} << FrameAllocator::kMaxOrder;
-uint64_t align_down(uint64_t v, uint64_t a) { return v & ~(a - 1); }
-uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
+using lib::align_down;
+using lib::align_up;
 }  // namespace
 
 size_t FrameAllocator::metadata_size(PhysAddr start, PhysAddr end) {
@@ -75,8 +76,8 @@ void FrameAllocator::free_block(uint32_t index, unsigned order) {
 
 void FrameAllocator::add_free(PhysAddr phys, uint64_t size) {
   lib::LockGuard guard(lock_);
-  uint64_t pfn = align_up(phys, kPageSize) >> kPageShift;
-  const uint64_t end = align_down(phys + size, kPageSize) >> kPageShift;
+  uint64_t pfn = align_up(phys, uint64_t{kPageSize}) >> kPageShift;
+  const uint64_t end = align_down(phys + size, uint64_t{kPageSize}) >> kPageShift;
   if (pfn < base_pfn_ || end > base_pfn_ + count_ || pfn >= end) return;
   while (pfn < end) {
     // The largest aligned run that starts here and fits.
@@ -115,7 +116,7 @@ Result<PhysAddr> FrameAllocator::allocate(unsigned order) {
 void FrameAllocator::free(PhysAddr phys, unsigned order) {
   lib::LockGuard guard(lock_);
   const uint64_t pfn = phys >> kPageShift;
-  if ((phys & (kPageSize - 1)) != 0 || !manages(phys))
+  if (!lib::is_aligned(phys, uint64_t{kPageSize}) || !manages(phys))
     recovery::panic("frames: free of %#lx, not a managed frame", static_cast<unsigned long>(phys));
   const auto index = static_cast<uint32_t>(pfn - base_pfn_);
   const Frame& f = frames_[index];

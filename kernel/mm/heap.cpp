@@ -1,6 +1,7 @@
 #include "mm/heap.h"
 
 #include "core/interrupt_context.h"
+#include "lib/align.h"
 #include "recovery/panic.h"
 
 namespace mm {
@@ -27,7 +28,6 @@ struct Heap::Block {
 
 namespace {
 constexpr size_t kHeader = 32;
-constexpr size_t round_up(size_t n, size_t a) { return (n + a - 1) & ~(a - 1); }
 }  // namespace
 
 Heap::Heap(const char* name, uintptr_t base, size_t limit, Backing& backing)
@@ -62,7 +62,7 @@ bool Heap::grow(size_t need) {
   while (last != nullptr && last->next != nullptr) last = last->next;
   if (last != nullptr && last->end() == base_ + mapped_)
     need -= last->size < need ? last->size : need;
-  const size_t amount = round_up(need, kChunk);
+  const size_t amount = lib::align_up(need, kChunk);
   if (amount > limit_ - mapped_) return false;
   if (!backing_.grow(base_ + mapped_, amount)) return false;
   auto* b = reinterpret_cast<Block*>(base_ + mapped_);
@@ -113,7 +113,7 @@ void* Heap::allocate(size_t size) {
   check_usable();
   lib::LockGuard guard(lock_);
   if (size > limit_) return ++failed_, nullptr;
-  const size_t need = round_up(size + kHeader, kAlign);
+  const size_t need = lib::align_up(size + kHeader, kAlign);
   for (int attempt = 0; attempt < 2; ++attempt) {
     for (Block** link = &free_list_; *link != nullptr; link = &(*link)->next) {
       Block* b = *link;

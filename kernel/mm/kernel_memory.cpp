@@ -4,6 +4,7 @@
 
 #include "arch/arch.h"
 #include "arch/layout.h"
+#include "lib/align.h"
 #include "lib/log.h"
 #include "mm/boot_table_pool.h"
 #include "mm/heaps.h"
@@ -61,8 +62,8 @@ void init(boot::MemoryMap& memory) {
   PhysAddr meta = 0;
   for (size_t i = 0; i < memory.size() && meta == 0; ++i) {
     const boot::Region& r = memory[i];
-    const PhysAddr start = (r.base < kLowMemoryEnd ? kLowMemoryEnd : r.base + kPageSize - 1) &
-                           ~PhysAddr{kPageSize - 1};
+    const PhysAddr start =
+        r.base < kLowMemoryEnd ? kLowMemoryEnd : lib::align_up(r.base, PhysAddr{kPageSize});
     if (r.kind == boot::RegionKind::usable && start < r.end() && r.end() - start >= meta_size)
       meta = start;
   }

@@ -2,6 +2,8 @@
 
 #include <cstddef>
 
+#include "lib/unaligned.h"
+
 namespace recovery {
 namespace {
 
@@ -12,9 +14,7 @@ constexpr uint8_t kPcrel = 0x10, kDatarel = 0x30, kIndirect = 0x80, kOmit = 0xff
 
 template <class T>
 T load(const uint8_t* p) {
-  T v;
-  __builtin_memcpy(&v, p, sizeof v);
-  return v;
+  return lib::load_unaligned<T>(p);
 }
 
 uint64_t read_uleb(const uint8_t*& p) {
