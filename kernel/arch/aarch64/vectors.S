@@ -70,16 +70,22 @@
   stp x28, x29, [sp, #224]
 .endm
 
-.macro SAVE_FRAME
-  STORE_GPRS_X0_X29
-  add x0, sp, #FRAME_SIZE
-  stp x30, x0, [sp, #240]
+// The exception's return address and state, syndrome and faulting address
+// (x1 and x2 are already saved).
+.macro SAVE_EXCEPTION_STATE
   mrs x1, elr_el1
   mrs x2, spsr_el1
   stp x1, x2, [sp, #256]
   mrs x1, esr_el1
   mrs x2, far_el1
   stp x1, x2, [sp, #272]
+.endm
+
+.macro SAVE_FRAME
+  STORE_GPRS_X0_X29
+  add x0, sp, #FRAME_SIZE
+  stp x30, x0, [sp, #240]
+  SAVE_EXCEPTION_STATE
 .endm
 
 .macro RESTORE_FRAME
@@ -256,12 +262,7 @@ fault_trampoline:
   STORE_GPRS_X0_X29
   mrs x0, sp_el0
   stp x30, x0, [sp, #240]
-  mrs x1, elr_el1
-  mrs x2, spsr_el1
-  stp x1, x2, [sp, #256]
-  mrs x1, esr_el1
-  mrs x2, far_el1
-  stp x1, x2, [sp, #272]
+  SAVE_EXCEPTION_STATE
   mrs x1, tpidr_el0
   str x1, [sp, #USER_FRAME_TPIDR]
   mov x29, xzr                // no frame-pointer chain into user code
