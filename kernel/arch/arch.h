@@ -154,3 +154,30 @@ void switch_user_space(uint64_t root, uint16_t asid);
 // and the syscall path; aarch64: nothing to do, SP_EL1 already is it).
 void set_kernel_entry_stack(uintptr_t top);
 }  // namespace arch
+
+namespace arch {
+// Secondary CPUs (arch/<arch>/cpu_start.cpp).
+//
+// Starts the CPU whose firmware id is `hardware_id` (boot::CpuEntry: the
+// MPIDR affinity on aarch64, the local APIC id on x86_64). It comes up in
+// the kernel on the kernel's page tables, with interrupts masked and its
+// stack pointer at `stack_top` (a kernel stack's top), and calls entry(arg),
+// which never returns. Called on the boot CPU after interrupts_init(), one
+// CPU at a time; it returns once the CPU was told to start, and the caller
+// waits for `entry` to report in. Error::not_supported if the machine has no
+// start method this kernel knows (no PSCI; no local APIC), Error::not_found
+// if the firmware refuses the id, Error::already_exists if it says the CPU
+// is already on.
+Result<void> start_cpu(uint64_t hardware_id, uintptr_t stack_top, void (*entry)(void*),
+                       void* arg);
+// A started CPU's own set-up, the first thing `entry` runs once its
+// CPU-local block is set (set_cpu_local): everything the boot CPU's early
+// boot did for itself (aarch64: trap vectors, FP/SIMD off, W^X; x86_64: its
+// own GDT and TSS, the IDT, the system-call MSRs, SMEP/SMAP). Then
+// interrupts_init_this_cpu().
+void init_this_cpu();
+// Called while spinning for the big kernel lock with interrupts masked:
+// serves a TLB shootdown that the lock's holder may be waiting for
+// (x86_64; aarch64 broadcasts its invalidations in hardware).
+void serve_tlb_shootdown();
+}  // namespace arch
