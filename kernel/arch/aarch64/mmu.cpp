@@ -108,15 +108,17 @@ uint64_t kernel_table_root() {
 
 void page_table_sync() { asm volatile("dsb ishst\n isb" ::: "memory"); }
 
+// The inner-shareable forms: the invalidation reaches every CPU's TLB, and
+// the dsb ish waits until all of them have done it (no shootdown IPIs).
 void tlb_invalidate(uintptr_t va, uint16_t asid) {
   const uint64_t page = (va >> 12) & ((uint64_t{1} << 44) - 1);
   asm volatile("dsb ishst" ::: "memory");  // the entry write first
   if (asid == 0) {
-    asm volatile("tlbi vaae1, %0" ::"r"(page) : "memory");  // any ASID: global kernel entry
+    asm volatile("tlbi vaae1is, %0" ::"r"(page) : "memory");  // any ASID: global kernel entry
   } else {
-    asm volatile("tlbi vae1, %0" ::"r"(page | uint64_t{asid} << 48) : "memory");
+    asm volatile("tlbi vae1is, %0" ::"r"(page | uint64_t{asid} << 48) : "memory");
   }
-  asm volatile("dsb nsh\n isb" ::: "memory");
+  asm volatile("dsb ish\n isb" ::: "memory");
 }
 
 }  // namespace arch
