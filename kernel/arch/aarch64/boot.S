@@ -98,8 +98,11 @@ upper_half:
   b 4b
   .cfi_endproc
 
+// Left as they are after mmu_init: secondary CPUs turn their MMU on through
+// this identity map (secondary_entry.S).
   .section .bss
   .balign 4096
+  .global boot_l0
 boot_l0: .space 4096
 boot_l1: .space 4096
 

@@ -1,6 +1,7 @@
 // aarch64 boot, in C++: console and log first, then the memory map and the
 // CPUs from the device tree, the final page tables and the trap vectors, then
 // kernel_main.
+#include "arch/aarch64/cpu_start.h"
 #include "arch/aarch64/device_tree.h"
 #include "arch/aarch64/mmu.h"
 #include "arch/aarch64/sysreg.h"
@@ -68,6 +69,7 @@ extern "C" [[noreturn]] void arch_boot(uint64_t dtb_phys) {
                     boot::RegionKind::kernel);
   if (fdt.bootargs != nullptr) info.set_cmdline(fdt.bootargs, fdt.bootargs_length);
   find_cpus(dtb, info.cpus);
+  psci_init(info.cpus);
 
   mmu_init(info.memory);
   kernel_main(info);
