@@ -35,3 +35,8 @@ struct BootInfo {
 // The portable kernel's entry point, called once by the boot CPU with the MMU
 // on, traps installed and the console working.
 [[noreturn]] void kernel_main(boot::BootInfo& info);
+
+namespace boot {
+// The CPU list kernel_main was given (for code that starts CPUs, and tests).
+const CpuList& boot_cpus();
+}  // namespace boot

@@ -80,9 +80,14 @@ void check_exceptions() {
   for (;;) arch::wait_for_interrupt();
 }
 
+const boot::CpuList* g_cpus = nullptr;
+
 }  // namespace
 
+const boot::CpuList& boot::boot_cpus() { return *g_cpus; }
+
 void kernel_main(boot::BootInfo& info) {
+  g_cpus = &info.cpus;
   const uint64_t banner_ns = arch::monotonic_ns();
   klog::print("\nRebound %s (%s) - a reliable micro-kernel\n", REBOUND_VERSION, arch::kName);
   klog::print("command line: \"%s\"\n", info.cmdline);
