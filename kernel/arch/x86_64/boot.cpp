@@ -1,13 +1,12 @@
-// x86_64 boot, in C++: console and log first, then the GDT and the IDT, the
-// memory map from the multiboot info, the CPUs from ACPI, the final page
-// tables, then kernel_main.
+// x86_64 boot, in C++: console and log first, then this CPU's set-up (GDT,
+// IDT, SYSCALL: the code every CPU runs, cpu_start.cpp), the memory map from
+// the multiboot info, the CPUs from ACPI, the final page tables, then
+// kernel_main.
 #include "arch/arch.h"
 #include "arch/x86_64/cpu.h"
-#include "arch/x86_64/gdt.h"
 #include "arch/x86_64/mmu.h"
 #include "arch/x86_64/platform.h"
 #include "arch/x86_64/traps.h"
-#include "arch/x86_64/user_entry.h"
 #include "boot/acpi.h"
 #include "boot/boot_info.h"
 #include "boot/multiboot.h"
@@ -71,9 +70,8 @@ extern "C" [[noreturn]] void arch_boot(uint32_t magic, uint32_t info_phys) {
   core::init_boot_cpu();
   const bool tsc_calibrated = platform_init();
   klog::set_sink({arch::console_write, arch::monotonic_ns});
-  gdt_init();
-  idt_init();
-  user_mode_init();
+  idt_init();             // the IDT all CPUs share
+  arch::init_this_cpu();  // GDT and TSS, IDT, SYSCALL, SMEP/SMAP, paging features
   if (!tsc_calibrated) KLOG_WARN("x86_64: TSC calibration against the PIT failed: assuming 1 GHz");
 
   boot::BootInfo& info = g_boot_info;

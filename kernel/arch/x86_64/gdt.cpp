@@ -1,14 +1,20 @@
-// The kernel's GDT: flat 64-bit code and data segments for the kernel and
-// for user mode (long mode ignores their base and limit), laid out for
-// SYSCALL/SYSRET (gdt.h), and the TSS. The TSS holds rsp0, the kernel stack
-// an interrupt or exception from user mode switches to (the running thread's,
-// set on every context switch), and the interrupt stack table: a double fault
-// (a fault while the CPU pushes an exception frame, e.g. on a kernel stack
-// overflow) switches to a stack of its own instead of escalating to a triple
-// fault and a silent reset.
+// The kernel's GDTs, one per CPU: flat 64-bit code and data segments for the
+// kernel and for user mode (long mode ignores their base and limit), laid out
+// for SYSCALL/SYSRET (gdt.h), and the CPU's TSS. The TSS holds rsp0, the
+// kernel stack an interrupt or exception from user mode switches to (the
+// running thread's, set on every context switch), and the interrupt stack
+// table: a double fault (a fault while the CPU pushes an exception frame, e.g.
+// on a kernel stack overflow) switches to a stack of its own instead of
+// escalating to a triple fault and a silent reset. Every CPU has its own GDT
+// (a TSS descriptor is marked busy by the CPU that loads it), TSS and double
+// fault stack, indexed by core::CpuLocal::id.
 #include "arch/x86_64/gdt.h"
 
 #include <cstdint>
+
+#include "arch/arch.h"
+#include "core/cpu_local.h"
+#include "recovery/panic.h"
 
 namespace arch::x86_64 {
 namespace {
@@ -36,11 +42,20 @@ constexpr uint64_t kUserCode = 0x00affa000000ffff;
 constexpr uint64_t kUserData = 0x00cff2000000ffff;
 constexpr uint64_t kTssAvailable = 0x89;  // present, 64-bit TSS, not busy
 
-// null, kernel code, kernel data, null (SYSRET's base), user data, user code,
-// TSS (two entries).
-alignas(16) uint64_t g_gdt[8];
-alignas(16) Tss g_tss;
-alignas(16) uint8_t g_double_fault_stack[16384];
+struct PerCpu {
+  // null, kernel code, kernel data, null (SYSRET's base), user data, user
+  // code, TSS (two entries).
+  alignas(16) uint64_t gdt[8];
+  alignas(16) Tss tss;
+  alignas(16) uint8_t double_fault_stack[16384];
+};
+PerCpu g_cpus[kMaxCpus];
+
+PerCpu& this_cpu_state() {
+  const unsigned id = core::this_cpu().id;
+  if (id >= kMaxCpus) recovery::panic("gdt: CPU %u beyond kMaxCpus", id);
+  return g_cpus[id];
+}
 
 static_assert(X86_KERNEL_CS == 1 * 8 && X86_KERNEL_DS == 2 * 8 && X86_TSS_SELECTOR == 6 * 8);
 static_assert(X86_USER_DS == (4 * 8 | 3) && X86_USER_CS == (5 * 8 | 3));
@@ -52,23 +67,26 @@ static_assert(X86_USER_DS == X86_SYSRET_BASE + 8 && X86_USER_CS == X86_SYSRET_BA
 }  // namespace
 
 void gdt_init() {
-  g_tss.ist[kDoubleFaultIst - 1] =
-      reinterpret_cast<uint64_t>(g_double_fault_stack + sizeof g_double_fault_stack);
-  g_tss.io_bitmap_offset = sizeof(Tss);
+  PerCpu& cpu = this_cpu_state();
+  cpu.tss.ist[kDoubleFaultIst - 1] =
+      reinterpret_cast<uint64_t>(cpu.double_fault_stack + sizeof cpu.double_fault_stack);
+  cpu.tss.io_bitmap_offset = sizeof(Tss);
 
-  const auto tss = reinterpret_cast<uint64_t>(&g_tss);
+  const auto tss = reinterpret_cast<uint64_t>(&cpu.tss);
   const uint64_t limit = sizeof(Tss) - 1;
-  g_gdt[0] = 0;
-  g_gdt[1] = kKernelCode;
-  g_gdt[2] = kKernelData;
-  g_gdt[3] = 0;
-  g_gdt[4] = kUserData;
-  g_gdt[5] = kUserCode;
-  g_gdt[6] = (limit & 0xffff) | (tss & 0xffffff) << 16 | kTssAvailable << 40 |
-             ((limit >> 16) & 0xf) << 48 | ((tss >> 24) & 0xff) << 56;
-  g_gdt[7] = tss >> 32;
+  uint64_t* gdt = cpu.gdt;
+  gdt[0] = 0;
+  gdt[1] = kKernelCode;
+  gdt[2] = kKernelData;
+  gdt[3] = 0;
+  gdt[4] = kUserData;
+  gdt[5] = kUserCode;
+  // Available, not busy: so that loading it again (ltr) works too.
+  gdt[6] = (limit & 0xffff) | (tss & 0xffffff) << 16 | kTssAvailable << 40 |
+           ((limit >> 16) & 0xf) << 48 | ((tss >> 24) & 0xff) << 56;
+  gdt[7] = tss >> 32;
 
-  const DescriptorPointer gdtr{sizeof g_gdt - 1, reinterpret_cast<uint64_t>(g_gdt)};
+  const DescriptorPointer gdtr{sizeof cpu.gdt - 1, reinterpret_cast<uint64_t>(gdt)};
   asm volatile(
       "lgdt %0\n"
       // Reload CS with a far return, then the data segments. Not FS and GS:
@@ -86,7 +104,6 @@ void gdt_init() {
       : "rax", "memory");
 }
 
-// One TSS for now (one CPU); SMP gives each CPU its own.
-void set_tss_rsp0(uint64_t top) { g_tss.rsp[0] = top; }
+void set_tss_rsp0(uint64_t top) { this_cpu_state().tss.rsp[0] = top; }
 
 }  // namespace arch::x86_64

@@ -22,12 +22,13 @@ namespace arch::x86_64 {
 // The interrupt stack table slot of the double-fault handler (IDT entry 8).
 constexpr unsigned kDoubleFaultIst = 1;
 
-// Loads the kernel's GDT and TSS. Leaves FS and GS alone: loading a selector
-// into GS would clear the GS base, which holds the CPU-local block.
+// Builds and loads this CPU's GDT and TSS (core::this_cpu().id picks them:
+// the CPU-local block must be set). Leaves FS and GS alone: loading a
+// selector into GS would clear the GS base, which holds the CPU-local block.
 void gdt_init();
 
-// The stack the CPU switches to on an interrupt or exception from user mode
-// (TSS.rsp0).
+// The stack this CPU switches to on an interrupt or exception from user mode
+// (its TSS.rsp0).
 void set_tss_rsp0(uint64_t top);
 
 }  // namespace arch::x86_64

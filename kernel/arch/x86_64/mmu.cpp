@@ -104,12 +104,16 @@ void mmu_init(const boot::MemoryMap& memory) {
     map(phys_to_virt(base), base, end - base, kData);
   }
 
+  mmu_init_this_cpu();
+  write_cr3(virt_to_phys(reinterpret_cast<uintptr_t>(g_root)));
+}
+
+void mmu_init_this_cpu() {
   // NX bits mean something, ring 0 honours read-only pages, kernel pages are
   // global (kept in the TLB across address-space switches).
   wrmsr(kMsrEfer, rdmsr(kMsrEfer) | kEferNxe);
   write_cr0(read_cr0() | kCr0Wp);
   write_cr4(read_cr4() | kCr4Pge);
-  write_cr3(virt_to_phys(reinterpret_cast<uintptr_t>(g_root)));
 }
 
 }  // namespace arch::x86_64
@@ -131,5 +135,8 @@ void page_table_sync() {}
 void tlb_invalidate(uintptr_t va, uint16_t /*asid: PCIDs come with user mode*/) {
   asm volatile("invlpg (%0)" ::"r"(va) : "memory");
 }
+
+// TLB shootdown by IPI is not there yet: nothing to serve.
+void serve_tlb_shootdown() {}
 
 }  // namespace arch

@@ -202,6 +202,9 @@ void idt_init() {
   for (unsigned v = 0; v < kExceptionVectors; ++v)
     g_idt[v] = gate_to(x86_64_trap_stubs[v], v == kDoubleFault ? kDoubleFaultIst : 0,
                        v == kBreakpoint ? kUserInterruptGate : kInterruptGate);
+}
+
+void idt_load() {
   struct [[gnu::packed]] {
     uint16_t limit;
     uint64_t base;
