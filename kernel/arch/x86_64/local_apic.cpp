@@ -27,7 +27,9 @@ constexpr uint32_t kCpuidX2apic = 1u << 21;  // CPUID.1:ECX
 
 constexpr uint32_t kSvrEnable = 1 << 8;
 constexpr uint32_t kLvtMasked = 1 << 16, kLvtPeriodic = 1 << 17;
-constexpr uint32_t kIcrDeliveryPending = 1 << 12, kIcrAssert = 1 << 14;
+constexpr uint32_t kIcrDeliveryInit = 5 << 8, kIcrDeliveryStartup = 6 << 8,
+                   kIcrDeliveryPending = 1 << 12, kIcrAssert = 1 << 14,
+                   kIcrLevelTriggered = 1 << 15;
 // Divide by 16: at QEMU's 1 GHz APIC clock a 32-bit count lasts 68 s, far
 // beyond kMaxTimerPeriodNs, with 16 ns resolution.
 constexpr uint32_t kDivideBy16 = 0x3;
@@ -77,6 +79,30 @@ uint64_t calibrate_timer() {
   const uint64_t counts = ~0u - left;
   return static_cast<uint64_t>(static_cast<unsigned __int128>(counts) * 1'000'000'000 /
                                (end - start));
+}
+
+// xAPIC: waits until the ICR has sent the last command (x2APIC has no
+// delivery status: its ICR write returns once the command is on its way).
+void wait_until_sent() {
+  if (g_x2apic) return;
+  for (unsigned i = 0; (read(kIcrLow) & kIcrDeliveryPending) != 0; ++i) {
+    if (i == kMaxPolls) recovery::panic("local APIC: the ICR stays busy");
+  }
+}
+
+// Sends the interrupt command `low` (ICR bits 0-19) to the local APIC
+// `apic_id`, physical destination mode.
+void send_command(uint32_t apic_id, uint32_t low) {
+  if (g_x2apic) {
+    // One 64-bit MSR write sends it; WRMSR to the x2APIC is not
+    // serializing, so order the sender's memory writes first.
+    asm volatile("mfence" ::: "memory");
+    wrmsr(kX2apicMsrBase + kIcrLow / 16, uint64_t{apic_id} << 32 | low);
+    return;
+  }
+  wait_until_sent();
+  write(kIcrHigh, apic_id << 24);
+  write(kIcrLow, low);  // this write sends it
 }
 
 }  // namespace
@@ -163,20 +189,31 @@ Result<void> send_ipi(unsigned cpu, uint8_t vector) {
   const PerCpu& target = g_cpus[cpu];
   if (!target.ready.load(std::memory_order_acquire)) return fail(Error::not_found);
   // Fixed delivery, physical destination, edge.
-  const uint32_t low = kIcrAssert | vector;
-  if (g_x2apic) {
-    // One 64-bit MSR write sends it; WRMSR to the x2APIC is not
-    // serializing, so order the sender's memory writes first.
-    asm volatile("mfence" ::: "memory");
-    wrmsr(kX2apicMsrBase + kIcrLow / 16, uint64_t{target.apic_id} << 32 | low);
-    return {};
-  }
-  for (unsigned i = 0; (read(kIcrLow) & kIcrDeliveryPending) != 0; ++i) {
-    if (i == kMaxPolls) recovery::panic("local APIC: the ICR stays busy");
-  }
-  write(kIcrHigh, target.apic_id << 24);
-  write(kIcrLow, low);  // this write sends it
+  send_command(target.apic_id, kIcrAssert | vector);
   return {};
+}
+
+uint32_t this_cpu_apic_id() { return this_cpu_state().apic_id; }
+
+bool addressable(uint64_t apic_id) {
+  // The all-ones destination is a broadcast in physical mode.
+  return g_x2apic ? apic_id < 0xffffffff : apic_id < 0xff;
+}
+
+void send_init(uint32_t apic_id) {
+  // Level-triggered INIT, asserted. The de-assert that follows is what the
+  // MP specification's older APICs need; x2APIC mode does not have it.
+  send_command(apic_id, kIcrDeliveryInit | kIcrLevelTriggered | kIcrAssert);
+  if (!g_x2apic) {
+    wait_until_sent();
+    send_command(apic_id, kIcrDeliveryInit | kIcrLevelTriggered);
+  }
+  wait_until_sent();
+}
+
+void send_startup(uint32_t apic_id, uint8_t page) {
+  send_command(apic_id, kIcrDeliveryStartup | kIcrAssert | page);
+  wait_until_sent();
 }
 
 }  // namespace arch::x86_64::lapic

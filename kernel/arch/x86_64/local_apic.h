@@ -45,4 +45,17 @@ void timer_tick_done();
 // not run init_this_cpu.
 Result<void> send_ipi(unsigned cpu, uint8_t vector);
 
+// This CPU's local APIC id (after init_this_cpu).
+uint32_t this_cpu_apic_id();
+// Whether `apic_id` names one CPU in physical destination mode (the
+// all-ones id is the broadcast: 0xff for xAPIC, 0xffffffff for x2APIC).
+bool addressable(uint64_t apic_id);
+// Starting another CPU (cpu_start.cpp), by local APIC id, not by index: it
+// has not run init_this_cpu. An INIT (assert, then de-assert on xAPIC) puts
+// that CPU in its wait-for-SIPI state; a STARTUP IPI then starts it in real
+// mode at physical page `page` (address page * 4096). Both return once the
+// command has left this APIC; neither says whether a CPU accepted it.
+void send_init(uint32_t apic_id);
+void send_startup(uint32_t apic_id, uint8_t page);
+
 }  // namespace arch::x86_64::lapic
