@@ -197,6 +197,9 @@ start64:
 
   .bss
   .balign 4096
+// Kept after mmu_init: other CPUs switch to long mode on them
+// (ap_trampoline.S), through the identity map of the first 4 GiB.
+  .global boot_pml4
 boot_pml4: .space 4096
 boot_pdpt_low: .space 4096
 boot_pdpt_high: .space 4096

@@ -4,6 +4,7 @@
 // kernel_main.
 #include "arch/arch.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/cpu_start.h"
 #include "arch/x86_64/mmu.h"
 #include "arch/x86_64/platform.h"
 #include "arch/x86_64/traps.h"
@@ -86,6 +87,7 @@ extern "C" [[noreturn]] void arch_boot(uint32_t magic, uint32_t info_phys) {
                     boot::to_string(error));
   info.memory.carve(info.kernel_phys_start, info.kernel_phys_end - info.kernel_phys_start,
                     boot::RegionKind::kernel);
+  reserve_start_page(info.memory);  // where other CPUs will start (cpu_start.cpp)
   // Before the early direct map (through which the loader's copy is read) goes.
   info.set_cmdline(loader_cmdline, ~size_t{0});
   find_cpus(info.cpus);
