@@ -42,6 +42,7 @@ struct CpuList {
   size_t count = 0;       // entries in use, in firmware order
   size_t ignored = 0;     // CPUs found beyond kCapacity: reported, never used
   size_t duplicates = 0;  // entries that repeated a listed id (dropped)
+  size_t boot = 0;        // the entry of the CPU that booted (the arch boot code sets it)
   // aarch64: the /psci node's conduit and CPU_ON id (0: not known).
   PsciConduit psci_conduit = PsciConduit::none;
   uint32_t psci_cpu_on = 0;

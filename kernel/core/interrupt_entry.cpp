@@ -1,6 +1,7 @@
 #include "core/interrupt_entry.h"
 
 #include "arch/arch.h"
+#include "core/big_kernel_lock.h"
 #include "core/cpu_local.h"
 #include "core/timer.h"
 #include "lib/log.h"
@@ -26,10 +27,10 @@ void run_handler(InterruptSource source) {
   KASSERT(this_cpu().interrupt_depth > 0);  // the arch handler holds an InterruptScope
   switch (source) {
     case InterruptSource::timer: timer_interrupt(); break;
-    // Nothing to do yet: the scheduler will pick up threads made ready on
-    // this CPU, and mm will flush the TLB entries named by the sender.
+    // Nothing to do: the way back to user mode (or the idle loop) switches
+    // to the thread another CPU made ready here.
     case InterruptSource::reschedule: break;
-    case InterruptSource::tlb_shootdown: break;
+    case InterruptSource::tlb_shootdown: arch::serve_tlb_shootdown(); break;
   }
   if (InterruptHook hook = g_test_hook) hook(source);
 }
@@ -42,6 +43,11 @@ InterruptScope::~InterruptScope() { --this_cpu().interrupt_depth; }
 void handle_interrupt(InterruptSource source) {
   InterruptStats& stats = g_stats[this_cpu().id];
   ++stats.taken[static_cast<unsigned>(source)];
+  // Taken in user mode, the entry took the big kernel lock already; in the
+  // idle wait, nobody did. A TLB shootdown is served without it: its holder
+  // may be the CPU waiting for this one to finish.
+  const bool lock = source != InterruptSource::tlb_shootdown && !bkl::held_here();
+  if (lock) bkl::acquire();
   auto done = recovery::catch_unwind([source] { run_handler(source); });
   if (!done) {
     ++stats.faults;
@@ -50,6 +56,7 @@ void handle_interrupt(InterruptSource source) {
                name_of(source), recovery::to_string(f.kind), reinterpret_cast<void*>(f.pc),
                f.message);
   }
+  if (lock) bkl::release();
 }
 
 InterruptStats interrupt_stats() { return g_stats[this_cpu().id]; }

@@ -51,6 +51,9 @@ KernelOptions parse_options(const char* cmdline) {
       size_t m = n - plen < sizeof o.run - 1 ? n - plen : sizeof o.run - 1;
       for (size_t i = 0; i < m; ++i) o.run[i] = w[plen + i];
       o.run[m] = '\0';
+    } else if (has_prefix(w, n, "cpus=", plen) && n - plen == 1 && w[plen] >= '1' &&
+               static_cast<unsigned>(w[plen] - '0') <= kMaxCpusOption) {
+      o.max_cpus = static_cast<unsigned>(w[plen] - '0');
     } else if (has_prefix(w, n, "ktest=", plen)) {
       size_t m = n - plen < sizeof o.ktest_filter - 1 ? n - plen : sizeof o.ktest_filter - 1;
       for (size_t i = 0; i < m; ++i) o.ktest_filter[i] = w[plen + i];

@@ -6,11 +6,14 @@
 //   diag            print the resource snapshot (frames, heaps, objects) after boot
 //   run=NAME        run the built-in program NAME as the first process, report
 //                   how it ended, and shut down with its exit code
-// Unknown words are logged and ignored.
+//   cpus=N          use at most N CPUs (1..8; default: all the firmware lists)
+// Unknown words, and cpus= with a bad number, are logged and ignored.
 #pragma once
 #include "lib/log.h"
 
 namespace core {
+
+constexpr unsigned kMaxCpusOption = 8;  // arch::kMaxCpus (portable: host tests)
 
 struct KernelOptions {
   bool halt_after_boot = false;
@@ -19,6 +22,7 @@ struct KernelOptions {
   klog::Level log_level = klog::Level::info;
   char ktest_filter[96] = {};
   char run[32] = {};
+  unsigned max_cpus = kMaxCpusOption;
   unsigned unknown_options = 0;  // each is logged as a warning
 };
 

@@ -1,10 +1,12 @@
 // The portable kernel, from the first line on the console to the idle loop.
 #include "arch/arch.h"
 #include "boot/boot_info.h"
+#include "core/big_kernel_lock.h"
 #include "core/first_process.h"
 #include "core/kernel_options.h"
 #include "core/resources.h"
 #include "core/scheduler.h"
+#include "core/smp.h"
 #include "core/timer.h"
 #include "lib/format.h"
 #include "lib/log.h"
@@ -57,9 +59,15 @@ void check_exceptions() {
   if (r.has_value()) recovery::panic("boot: a throw was not caught");
 }
 
+struct KernelStart {
+  const core::KernelOptions& options;
+  const boot::CpuList& cpus;
+};
+
 // The rest of the boot CPU's work, on a guarded kernel stack.
-[[noreturn]] void run_kernel(void* options_arg) {
-  const auto& options = *static_cast<const core::KernelOptions*>(options_arg);
+[[noreturn]] void run_kernel(void* start_arg) {
+  const auto& start = *static_cast<const KernelStart*>(start_arg);
+  const core::KernelOptions& options = start.options;
   // From here the boot CPU's work is a thread like any other.
   auto boot_thread = core::Thread::adopt_current("boot");
   if (!boot_thread)
@@ -70,6 +78,8 @@ void check_exceptions() {
   // are taken only in user mode and while idle.
   if (auto tick = arch::timer_start(core::kTickPeriodNs); !tick)
     KLOG_ERROR("boot: no timer tick (%s)", rebound::to_string(tick.error()));
+  const unsigned online = core::start_secondary_cpus(start.cpus, options.max_cpus);
+  KLOG_INFO("smp: %u CPU%s online", online, online == 1 ? "" : "s");
   if (options.run[0] != '\0') arch::shutdown(core::run_first_process(options.run));
   if (core::kernel_tests_built()) arch::shutdown(core::run_kernel_tests(options));
   if (options.halt_after_boot) {
@@ -77,7 +87,8 @@ void check_exceptions() {
     arch::shutdown(arch::kExitOk);
   }
   KLOG_INFO("nothing more to run yet: idle, timer tick at 100 Hz");
-  for (;;) arch::wait_for_interrupt();
+  // The boot thread's work is done; the idle thread takes this CPU.
+  core::Thread::exit_current(core::ExitStatus::exited(0));
 }
 
 const boot::CpuList* g_cpus = nullptr;
@@ -89,6 +100,9 @@ const boot::CpuList& boot::boot_cpus() { return *g_cpus; }
 void kernel_main(boot::BootInfo& info) {
   g_cpus = &info.cpus;
   const uint64_t banner_ns = arch::monotonic_ns();
+  // This CPU runs kernel code: it holds the big kernel lock from here on,
+  // until it first returns to user mode or waits idle.
+  core::bkl::acquire();
   klog::print("\nRebound %s (%s) - a reliable micro-kernel\n", REBOUND_VERSION, arch::kName);
   klog::print("command line: \"%s\"\n", info.cmdline);
   print_memory_map(info.memory);
@@ -110,6 +124,7 @@ void kernel_main(boot::BootInfo& info) {
   // alive on the boot stack: run_kernel never returns.
   auto stack = mm::KernelStack::create();
   if (!stack) recovery::panic("boot: no kernel stack (%s)", rebound::to_string(stack.error()));
-  arch::run_on_stack(run_kernel, &options, stack->top());
+  KernelStart start{options, info.cpus};
+  arch::run_on_stack(run_kernel, &start, stack->top());
   recovery::panic("boot: the kernel returned");
 }

@@ -25,7 +25,7 @@ Result<Ref<Process>> Process::spawn(const char* name, const uint8_t* image, size
   recovery::fault_point("process.spawn");
   TRY(thread, Thread::create_user(process->name_, process, entry));
   process->thread_started();
-  Scheduler::current().start(*thread);
+  Scheduler::start(*thread);
   return process;
 }
 

@@ -1,54 +1,118 @@
 #include "core/scheduler.h"
 
+#include <atomic>
+
 #include "arch/arch.h"
+#include "core/big_kernel_lock.h"
 #include "core/cpu_local.h"
 #include "core/process.h"
+#include "lib/log.h"
 #include "recovery/panic.h"
 
 namespace core {
 namespace {
 Scheduler g_schedulers[arch::kMaxCpus];
-bool g_ready = false;
+std::atomic<uint32_t> g_online{0};
 }  // namespace
 
 Scheduler& Scheduler::current() { return g_schedulers[this_cpu().id]; }
-bool Scheduler::ready() { return g_ready; }
+Scheduler& Scheduler::of(unsigned cpu) { return g_schedulers[cpu]; }
+uint32_t Scheduler::online_mask() { return g_online.load(std::memory_order_relaxed); }
+bool Scheduler::ready() { return (online_mask() & (1u << this_cpu().id)) != 0; }
 
 void Scheduler::init_this_cpu(Ref<Thread> boot) {
+  KASSERT(bkl::held_here());
   Scheduler& s = current();
+  s.cpu_ = this_cpu().id;
   boot->state_ = Thread::State::running;
+  boot->cpu_ = s.cpu_;
+  boot->pinned_ = true;  // what runs at boot (the tests, the first process) stays here
   boot->self_ = boot;
   s.running_ = boot.get();
   this_cpu().recovery = &boot->recovery_;
   auto idle = Thread::create("idle", idle_loop, nullptr, 0);
   if (!idle) recovery::panic("scheduler: no idle thread (%s)", rebound::to_string(idle.error()));
   (*idle)->state_ = Thread::State::ready;  // runs only when nothing else can
+  (*idle)->cpu_ = s.cpu_;
   (*idle)->self_ = *idle;
   s.idle_ = idle->get();
-  g_ready = true;
+  g_online.fetch_or(1u << s.cpu_, std::memory_order_relaxed);
 }
 
 void Scheduler::idle_loop(void*) {
   for (;;) {
-    // Interrupts come in only here (and in user mode): a tick may wake a
-    // sleeper, which yield() then runs.
-    arch::wait_for_interrupt();
+    // Runs whatever is ready here or can be stolen; back here when nothing is.
     current().yield();
+    // Interrupts come in only here (and in user mode): their handlers take
+    // the big kernel lock themselves. A thread made ready here meanwhile
+    // comes with a reschedule IPI, which ends the wait.
+    bkl::release();
+    arch::wait_for_interrupt();
+    bkl::acquire();
   }
 }
 
 void Scheduler::make_ready(Thread& t) {
   t.state_ = Thread::State::ready;
+  t.cpu_ = cpu_;
   ready_[t.priority_].push_back(t);
   ready_mask_ |= 1u << t.priority_;
   if (t.priority_ > running_->priority_) need_resched_ = true;
 }
 
-Thread* Scheduler::pick_next() {
+void Scheduler::make_ready_from_anywhere(Thread& t) {
+  make_ready(t);
+  if (cpu_ == this_cpu().id || !need_resched_) return;
+  // That CPU runs user code or waits idle: interrupt it so that it switches.
+  ++remote_wakeups_;
+  if (auto sent = arch::send_ipi(cpu_, arch::Ipi::reschedule); !sent)
+    KLOG_ERROR("scheduler: no reschedule IPI to cpu %u (%s)", cpu_,
+               rebound::to_string(sent.error()));
+}
+
+unsigned Scheduler::load() const { return ready_count() + (running_ != idle_ ? 1 : 0); }
+
+Thread* Scheduler::pop_best() {
   if (ready_mask_ == 0) return nullptr;
   const unsigned p = 31 - static_cast<unsigned>(__builtin_clz(ready_mask_));
   Thread* t = ready_[p].pop_front();
   if (ready_[p].empty()) ready_mask_ &= ~(1u << p);
+  return t;
+}
+
+Thread* Scheduler::steal_best() {
+  for (uint32_t m = ready_mask_; m != 0;) {
+    const unsigned p = 31 - static_cast<unsigned>(__builtin_clz(m));
+    for (lib::ListNode* n = ready_[p].first(); n != ready_[p].end(); n = n->next) {
+      auto* t = static_cast<Thread*>(n->owner);
+      if (t->pinned_) continue;
+      ready_[p].remove(*t);
+      if (ready_[p].empty()) ready_mask_ &= ~(1u << p);
+      return t;
+    }
+    m &= ~(1u << p);
+  }
+  return nullptr;
+}
+
+Thread* Scheduler::pick_next() {
+  if (Thread* t = pop_best()) return t;
+  // Nothing ready here: take the best ready thread of the busiest other CPU
+  // that is running something else (its saved context is complete:
+  // everything runs under the big kernel lock, which the owner of those
+  // queues does not hold now). An idle CPU with ready threads was sent a
+  // reschedule IPI and runs them itself.
+  Scheduler* victim = nullptr;
+  for (uint32_t m = online_mask() & ~(1u << cpu_); m != 0; m &= m - 1) {
+    Scheduler& other = of(static_cast<unsigned>(__builtin_ctz(m)));
+    if (other.ready_mask_ != 0 && other.running_ != other.idle_ &&
+        (victim == nullptr || other.load() > victim->load()))
+      victim = &other;
+  }
+  Thread* t = victim != nullptr ? victim->steal_best() : nullptr;
+  if (t == nullptr) return nullptr;
+  t->cpu_ = cpu_;
+  ++steals_;
   return t;
 }
 
@@ -61,7 +125,21 @@ unsigned Scheduler::ready_count() const {
 void Scheduler::start(Thread& t) {
   KASSERT(t.state_ == Thread::State::created);
   t.self_ = Ref<Thread>(&t);
-  make_ready(t);
+  // The least loaded CPU; this one on a tie.
+  Scheduler* best = &current();
+  for (uint32_t m = online_mask(); m != 0; m &= m - 1) {
+    Scheduler& s = of(static_cast<unsigned>(__builtin_ctz(m)));
+    if (s.load() < best->load()) best = &s;
+  }
+  best->make_ready_from_anywhere(t);
+}
+
+void Scheduler::start_pinned(Thread& t, unsigned cpu) {
+  KASSERT(t.state_ == Thread::State::created && cpu < arch::kMaxCpus &&
+          (online_mask() & (1u << cpu)) != 0);
+  t.self_ = Ref<Thread>(&t);
+  t.pinned_ = true;
+  of(cpu).make_ready_from_anywhere(t);
 }
 
 void Scheduler::schedule() {
@@ -87,7 +165,7 @@ void Scheduler::schedule() {
   activate(*next);
   arch::switch_context(&prev->saved_sp_, next->saved_sp_);
   // Running as `prev` again, on this or (with SMP) another CPU.
-  current().dead_.reset();
+  current().after_switch();
 }
 
 void Scheduler::activate(Thread& next) {
@@ -106,6 +184,7 @@ void Scheduler::activate(Thread& next) {
 void Scheduler::yield() {
   // Only a ready thread of at least the same priority takes over.
   const uint32_t eligible = ready_mask_ & ~((1u << running_->priority_) - 1);
+  // (The idle thread also looks at other CPUs' queues, in pick_next.)
   if (eligible == 0 && running_ != idle_) return;
   schedule();
 }
@@ -118,7 +197,7 @@ void Scheduler::block() {
 
 void Scheduler::wake(Thread& t) {
   KASSERT(t.state_ == Thread::State::blocked);
-  make_ready(t);
+  of(t.cpu_).make_ready_from_anywhere(t);
 }
 
 void Scheduler::sleep_until(uint64_t deadline_ns) {
@@ -141,12 +220,13 @@ void Scheduler::exit(const ExitStatus& status) {
 }
 
 void Scheduler::tick() {
+  if (running_ != idle_) ++busy_ticks_;
   const uint64_t now = arch::monotonic_ns();
   while (Thread* t = sleepers_.front()) {
     if (t->wake_at_ns_ > now) break;
     sleepers_.remove(*t);
     t->sleeping_ = false;
-    make_ready(*t);
+    make_ready(*t);  // a sleeper sleeps on the CPU it ran on: this one
   }
   if (slice_left_ > 0 && --slice_left_ == 0) need_resched_ = true;
 }

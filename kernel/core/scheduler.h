@@ -4,6 +4,13 @@
 // (yield, block, sleep, exit) or where it returns to user mode after a tick
 // used up the running thread's time slice (preempt_if_needed).
 //
+// SMP: all schedulers' state is guarded by the big kernel lock
+// (core/big_kernel_lock.h), which a CPU holds across its switches. A thread
+// belongs to one CPU's queues (Thread::cpu_): a new thread goes to the least
+// loaded CPU, a woken one back to its own, and a CPU about to go idle steals
+// the best ready thread of another. Making a thread ready on another CPU
+// sends that CPU a reschedule IPI when the thread should run there now.
+//
 // Every started thread holds a reference to itself until it is dead and this
 // CPU has switched away from it; the scheduler and wait queues link threads
 // through Thread::queue_node_ without owning them.
@@ -18,8 +25,11 @@ class Scheduler {
  public:
   static constexpr unsigned kSliceTicks = 5;
 
-  // This CPU's scheduler.
+  // This CPU's scheduler, and CPU `cpu`'s.
   static Scheduler& current();
+  static Scheduler& of(unsigned cpu);
+  // CPUs whose scheduler runs (init_this_cpu ran), as a bit mask.
+  static uint32_t online_mask();
   // Makes the code running now this CPU's first thread (`boot`), and creates
   // the idle thread. Call once per CPU.
   static void init_this_cpu(Ref<Thread> boot);
@@ -27,14 +37,17 @@ class Scheduler {
 
   Thread& running() const { return *running_; }
 
-  // Makes a created thread runnable.
-  void start(Thread& t);
+  // Makes a created thread runnable, on the least loaded CPU.
+  static void start(Thread& t);
+  // Makes it runnable on CPU `cpu` (online), and keeps it there for good:
+  // no other CPU steals it (threads whose order tests and benchmarks watch).
+  static void start_pinned(Thread& t, unsigned cpu);
   // Gives the CPU to another ready thread of at least the same priority.
   void yield();
   // The running thread, already put on a wait queue, stops until woken.
   void block();
-  // Makes a blocked thread ready again.
-  void wake(Thread& t);
+  // Makes a blocked thread ready again, on its own CPU.
+  static void wake(Thread& t);
   // The running thread stops until monotonic time `deadline_ns`.
   void sleep_until(uint64_t deadline_ns);
   // The running thread ends with `status`; joiners wake.
@@ -44,13 +57,27 @@ class Scheduler {
   void tick();
   // At a point where switching is allowed: switches if a tick asked for it.
   void preempt_if_needed();
+  // The first thing a thread does on a CPU after a switch to it (in
+  // schedule(), or as a new thread's first code): lets go of the thread that
+  // died there before the switch.
+  void after_switch() { dead_.reset(); }
 
   unsigned ready_count() const;
   uint64_t switches() const { return switches_; }
+  // Threads made ready here by another CPU, and threads this CPU stole.
+  uint64_t remote_wakeups() const { return remote_wakeups_; }
+  uint64_t steals() const { return steals_; }
+  // Ticks that found a thread other than idle running on this CPU.
+  uint64_t busy_ticks() const { return busy_ticks_; }
 
  private:
+  // Queues `t` here; tells this CPU if it came from another one.
   void make_ready(Thread& t);
-  Thread* pick_next();
+  void make_ready_from_anywhere(Thread& t);
+  unsigned load() const;  // ready threads, plus the running one unless idle
+  Thread* pop_best();
+  Thread* steal_best();                // the best ready thread that is not pinned
+  Thread* pick_next();                 // this CPU's best ready thread, or one stolen
   void schedule();                     // switches to the best ready thread (or idle)
   static void activate(Thread& next);  // its kernel entry stack and address space
   static void idle_loop(void*);
@@ -63,7 +90,11 @@ class Scheduler {
   Ref<Thread> dead_;  // the last thread that died here, released once switched away
   bool need_resched_ = false;
   unsigned slice_left_ = kSliceTicks;
+  unsigned cpu_ = 0;
   uint64_t switches_ = 0;
+  uint64_t remote_wakeups_ = 0;
+  uint64_t steals_ = 0;
+  uint64_t busy_ticks_ = 0;
 };
 
 // The running thread of this CPU.

@@ -1,6 +1,7 @@
 #include "core/thread.h"
 
 #include "arch/arch.h"
+#include "core/big_kernel_lock.h"
 #include "core/process.h"
 #include "core/scheduler.h"
 #include "recovery/catch_unwind.h"
@@ -47,11 +48,13 @@ void Thread::enter_user(void* self) {
   // region that no longer exists.
   recovery::current_state().region_depth = 0;
   // The scheduler switched to the process's address space before running us.
+  bkl::release();  // as every return to user mode does
   arch::enter_user(t->stack_top(), t->user_entry_.pc, t->user_entry_.sp, t->user_entry_.argc,
                    t->user_entry_.argv);
 }
 
 void Thread::start(void* self) {
+  Scheduler::current().after_switch();
   auto* t = static_cast<Thread*>(self);
   // A kernel thread's entry runs inside catch_unwind like every kernel entry:
   // if it faults, the thread dies with that fault as its exit status, and the

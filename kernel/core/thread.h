@@ -75,6 +75,8 @@ class Thread final : public KernelObject {
   WaitQueue joiners_;
   uint64_t wake_at_ns_ = 0;  // while sleeping
   bool sleeping_ = false;
+  unsigned cpu_ = 0;          // the CPU whose queues it is on, or last ran on
+  bool pinned_ = false;       // never moves to another CPU
   lib::ListNode queue_node_;  // run queue, wait queue or sleep list
   Ref<Thread> self_;          // from start until dead and switched away from
   Ref<Process> process_;

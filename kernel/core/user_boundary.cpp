@@ -1,6 +1,7 @@
 #include "core/user_boundary.h"
 
 #include "core/address_space.h"
+#include "core/big_kernel_lock.h"
 #include "core/process.h"
 #include "core/scheduler.h"
 #include "core/syscalls/syscall.h"
@@ -35,6 +36,8 @@ constexpr Handler kTable[REBOUND_SYS_COUNT] = {
 };
 
 }  // namespace
+
+void enter_from_user() { bkl::acquire(); }
 
 void syscall(SyscallRegs& regs) {
   regs.values[0] = regs.values[1] = 0;
@@ -83,6 +86,7 @@ void before_user_return() {
   Scheduler::current().preempt_if_needed();
   Process* p = current_thread().process();
   if (p != nullptr && p->dying()) Thread::exit_current(ExitStatus::exited(0));
+  bkl::release();
 }
 
 }  // namespace core

@@ -9,6 +9,11 @@
 
 namespace core {
 
+// The first call of every entry from user mode (system call, exception,
+// interrupt), before anything else: takes the big kernel lock, which
+// before_user_return() lets go.
+void enter_from_user();
+
 // The system-call registers (abi/rebound/syscall.h), copied out of the
 // user context by the arch entry code and back into it on return.
 struct SyscallRegs {
@@ -30,7 +35,8 @@ void user_fault(const recovery::Fault& fault, bool write);
 
 // Called before every return to user mode (after a system call, an
 // interrupt or a resolved fault): a tick may have asked for a switch, or the
-// process may have been killed.
+// process may have been killed. Lets go of the big kernel lock: after it,
+// the arch code only restores the user context from the thread's own stack.
 void before_user_return();
 
 }  // namespace core

@@ -14,7 +14,7 @@ unsigned WaitQueue::wake_one() {
   auto* t = static_cast<Thread*>(waiters_.front());
   if (t == nullptr) return 0;
   waiters_.remove(t->queue_node_);
-  Scheduler::current().wake(*t);
+  Scheduler::wake(*t);
   return 1;
 }
 

@@ -38,8 +38,10 @@ void find_cpus(const void* dtb, boot::CpuList& cpus) {
         "cpus: the boot CPU (MPIDR affinity %#lx) is not among the device tree's CPUs: "
         "the boot CPU only",
         static_cast<unsigned long>(self));
-  else
+  else {
+    cpus.boot = static_cast<size_t>(cpus.index_of(self));
     return;
+  }
   cpus = boot::CpuList::boot_cpu_only(self);
 }
 

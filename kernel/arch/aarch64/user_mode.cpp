@@ -126,6 +126,7 @@ using arch::aarch64::UserFrame;
 
 extern "C" void aarch64_trap_user_sync(UserFrame* frame) {
   using namespace arch::aarch64;
+  core::enter_from_user();
   TrapFrame& f = frame->regs;
   switch (exception_class(f)) {
     case kEcSvc64:  // ELR is already the next instruction
@@ -146,6 +147,7 @@ extern "C" void aarch64_trap_user_sync(UserFrame* frame) {
 }
 
 extern "C" void aarch64_trap_user_irq(UserFrame* frame) {
+  core::enter_from_user();
   aarch64_trap_irq(&frame->regs);
   core::before_user_return();
 }

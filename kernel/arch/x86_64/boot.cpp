@@ -58,8 +58,10 @@ void find_cpus(boot::CpuList& cpus) {
     KLOG_WARN("cpus: none from ACPI (%s): the boot CPU only", boot::to_string(error));
   else if (cpus.index_of(self) < 0)
     KLOG_WARN("cpus: the boot CPU (APIC id %u) is not in the ACPI MADT: the boot CPU only", self);
-  else
+  else {
+    cpus.boot = static_cast<size_t>(cpus.index_of(self));
     return;
+  }
   cpus = boot::CpuList::boot_cpu_only(self);
 }
 

@@ -7,6 +7,7 @@
 #include "arch/x86_64/mmu.h"
 
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/tlb_shootdown.h"
 #include "mm/boot_table_pool.h"
 #include "recovery/panic.h"
 
@@ -131,12 +132,12 @@ uint64_t kernel_table_root() {
 void page_table_sync() {}
 
 // invlpg also drops this address's cached upper-level entries (and the
-// paging-structure caches), so a freed table is never walked again.
-void tlb_invalidate(uintptr_t va, uint16_t /*asid: PCIDs come with user mode*/) {
+// paging-structure caches), so a freed table is never walked again. It acts
+// on this CPU only: the other CPUs that may cache the entry do the same on a
+// shootdown IPI. (No PCIDs: `asid` names the address space for targeting.)
+void tlb_invalidate(uintptr_t va, uint16_t asid) {
   asm volatile("invlpg (%0)" ::"r"(va) : "memory");
+  x86_64::tlb_shootdown(va, asid);
 }
-
-// TLB shootdown by IPI is not there yet: nothing to serve.
-void serve_tlb_shootdown() {}
 
 }  // namespace arch

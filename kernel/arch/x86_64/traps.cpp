@@ -265,6 +265,7 @@ extern "C" void x86_64_user_trap(TrapFrame* frame) {
     case kMachineCheck: halt(*frame, "hardware error");
     default: break;
   }
+  core::enter_from_user();
   recovery::Fault fault = describe(*frame, true);
   if (frame->vector == kBreakpoint) fault.pc -= 1;  // int3 traps after itself
   const bool write = frame->vector == kPageFault && (frame->error_code & kPfWrite) != 0;

@@ -20,6 +20,7 @@
 #include "arch/arch.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/gdt.h"
+#include "arch/x86_64/tlb_shootdown.h"
 #include "arch/x86_64/user_entry.h"
 #include "core/cpu_local.h"
 #include "core/user_boundary.h"
@@ -112,21 +113,24 @@ void prepare_user_return(TrapFrame& frame) {
 using arch::x86_64::TrapFrame;
 
 extern "C" void x86_64_syscall(TrapFrame* frame) {
+  core::enter_from_user();
   arch::x86_64::system_call(*frame);
   arch::x86_64::prepare_user_return(*frame);
 }
 
 extern "C" void x86_64_user_interrupt(TrapFrame* frame) {
+  core::enter_from_user();
   x86_64_interrupt(frame);
   arch::x86_64::prepare_user_return(*frame);
 }
 
 namespace arch {
 
-void switch_user_space(uint64_t root, uint16_t) {
+void switch_user_space(uint64_t root, uint16_t asid) {
   // One root for both halves: "no user space" is the kernel's own root.
   // Loading CR3 flushes every non-global (user) TLB entry: no PCIDs yet.
   x86_64::write_cr3(root != 0 ? root : kernel_table_root());
+  x86_64::note_loaded_space(root != 0 ? asid : 0);
 }
 
 void set_kernel_entry_stack(uintptr_t top) {

@@ -14,7 +14,7 @@ Result<Values> sys_thread_create(Args a) {
       Thread::create_user(p.name(), Ref<Process>(&p), UserEntry{entry, stack_top, a[2], 0}));
   TRY(handle, p.handles().add(thread, REBOUND_RIGHTS_ALL));
   p.thread_started();
-  Scheduler::current().start(*thread);
+  Scheduler::start(*thread);
   return Values{handle, 0};
 }
 
