@@ -5,10 +5,14 @@
 // boot CPU), and the boot CPU's control registers; ids that name no CPU, the
 // running CPU or one already started are refused without a hang.
 //
-// The started CPU halts for good (cli; hlt) and keeps its stack and
-// CPU-local block (index 1 of the per-CPU tables: its local APIC counts as
-// set up from then on). On a machine with one CPU the start case passes
-// without starting anything; tests/system runs it with -smp 2.
+// The started CPU then spins for good with interrupts masked, serving TLB
+// shootdowns (its local APIC counts as set up from then on, so kernel
+// mappings changed later are shot down on it too), and keeps its stack and
+// CPU-local block (index 1 of the per-CPU tables). On a machine with one CPU
+// the start case passes without starting anything; tests/system runs it
+// with -smp 2 and the kernel option cpus=1 (the kernel leaves the other CPU
+// off). When the kernel started the CPUs at boot (core/smp.h), the case
+// checks only that a running CPU is not started again.
 #if defined(__x86_64__)
 #include <atomic>
 #include <optional>
@@ -18,6 +22,7 @@
 #include "arch/x86_64/local_apic.h"
 #include "boot/boot_info.h"
 #include "core/cpu_local.h"
+#include "core/smp.h"
 #include "ktest/ktest.h"
 #include "lib/log.h"
 #include "mm/kernel_stack.h"
@@ -117,7 +122,7 @@ Report g_report;
   });
   report.fault_caught = !r.has_value() && r.error().kind == recovery::FaultKind::page_fault;
   report.done.store(true, std::memory_order_release);
-  for (;;) asm volatile("cli; hlt");
+  for (;;) arch::serve_tlb_shootdown();
 }
 
 bool wait_for(const std::atomic<bool>& flag, uint64_t ns) {
@@ -164,6 +169,12 @@ KTEST(start_cpu_starts_a_second_cpu_on_its_own_gdt_and_tss) {
   }
   const uint64_t apic_id = cpus.entries[other].hardware_id;
   KEXPECT_EQ(cpus.entries[other].start, boot::CpuStartMethod::init_sipi);
+  if (core::cpus_online() >= 2) {
+    klog::print("    the kernel started the other CPUs at boot: no second start\n");
+    auto again = arch::start_cpu(apic_id, 0x1000, ignore, nullptr);
+    KEXPECT(!again.has_value() && again.error() == Error::already_exists);
+    return;
+  }
 
   auto stack = mm::KernelStack::create();
   KEXPECT(stack.has_value());

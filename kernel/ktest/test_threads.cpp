@@ -1,6 +1,7 @@
 // Kernel threads and the scheduler: start, yield (round robin), priorities,
 // join and exit status, blocking on wait queues, a thread that faults, and
 // no leaks.
+#include "core/cpu_local.h"
 #include "core/scheduler.h"
 #include "ktest/ktest.h"
 #include "ktest/snapshot.h"
@@ -38,7 +39,7 @@ Ref<Thread> spawn(const char* name, Thread::Entry entry, void* arg,
                   unsigned priority = Thread::kDefaultPriority) {
   auto t = Thread::create(name, entry, arg, priority);
   KEXPECT(t.has_value());
-  Scheduler::current().start(**t);
+  Scheduler::start_pinned(**t, core::this_cpu().id);  // the order of events is the test
   return *t;
 }
 

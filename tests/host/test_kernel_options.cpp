@@ -25,3 +25,14 @@ TEST(KernelOptions, TruncatesLongTestName) {
   auto o = core::parse_options(cmd.c_str());
   EXPECT_EQ(std::string(o.ktest_filter), std::string(sizeof o.ktest_filter - 1, 'x'));
 }
+
+TEST(KernelOptions, CpuLimit) {
+  EXPECT_EQ(core::parse_options("").max_cpus, core::kMaxCpusOption);
+  EXPECT_EQ(core::parse_options("cpus=1").max_cpus, 1u);
+  EXPECT_EQ(core::parse_options("cpus=8").max_cpus, 8u);
+  for (const char* bad : {"cpus=0", "cpus=9", "cpus=", "cpus=12", "cpus=x"}) {
+    auto o = core::parse_options(bad);
+    EXPECT_EQ(o.max_cpus, core::kMaxCpusOption) << bad;
+    EXPECT_EQ(o.unknown_options, 1u) << bad;
+  }
+}
