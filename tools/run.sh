@@ -6,7 +6,7 @@
 #   IMAGE=ktest           boot the test build instead of the kernel
 #   GDB=1                 wait for gdb on localhost:1234 (see docs/debugging.md)
 #   ICOUNT=1              deterministic instruction-counting clock
-#   MEM=512M SMP=1        machine size
+#   MEM=512M SMP=2        machine size (memory, CPUs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 arch=${ARCH:-aarch64}
@@ -15,7 +15,7 @@ tools/setup.sh
 mkdir -p build
 tools/build.sh "$arch" > "build/$arch.build.log" 2>&1 || { tail -40 "build/$arch.build.log"; exit 1; }
 image=build/$arch/kernel/rebound${IMAGE:+-$IMAGE}.bin
-args=(--arch "$arch" --image "$image" --append "${APPEND:-}" --mem "${MEM:-512M}" --smp "${SMP:-1}")
+args=(--arch "$arch" --image "$image" --append "${APPEND:-}" --mem "${MEM:-512M}" --smp "${SMP:-2}")
 [ -n "${GDB:-}" ] && args+=(--gdb)
 [ -n "${ICOUNT:-}" ] && args+=(--icount)
 exec python3 tools/qemu.py "${args[@]}"
