@@ -24,13 +24,15 @@ for target in host aarch64 x86_64; do
   all=$(echo "$summary" | sed -E 's/.* ([0-9]+) tests failed out of ([0-9]+)/\2/')
   if [ -z "$summary" ]; then failed=1 all=1; status=1; fi
   echo "== $target: $((all - failed)) passed, $failed failed (log: $log)"
-  # The in-kernel suite's own cases ("ktest ARCH: N passed, N failed").
-  kline=$(grep -oE "ktest $target: [0-9]+ passed, [0-9]+ failed" "$log" | tail -1)
+  # The in-kernel suite's own cases ("ktest ARCH: N passed, N failed"), from
+  # the full suite's run (ctest -V prefixes its lines with the test number).
+  knum=$(grep -oE "Test +#[0-9]+: ktest-$target " "$log" | head -1 | grep -oE "[0-9]+" | head -1)
+  kline=$(grep -E "^${knum:-x}: ktest $target: [0-9]+ passed, [0-9]+ failed" "$log" | tail -1)
   if [ -n "$kline" ]; then
     kpass=$(echo "$kline" | sed -E 's/.*: ([0-9]+) passed.*/\1/')
     kfail=$(echo "$kline" | sed -E 's/.* ([0-9]+) failed/\1/')
     echo "   in-kernel cases: $kpass passed, $kfail failed"
-    grep -E "^[0-9]+: FAIL " "$log" | sed "s/^[0-9]*: /   /"
+    grep -E "^[0-9]+: FAIL " "$log" | sed "s/^[0-9]*: /   /" | sort -u
     total_pass=$((total_pass + kpass)); total_fail=$((total_fail + kfail))
   fi
   grep -E "^\s+[0-9]+ - .*\(Failed|Timeout|Not Run" "$log" | sed "s/^/   FAILED /"

@@ -220,6 +220,7 @@ void Scheduler::exit(const ExitStatus& status) {
 }
 
 void Scheduler::tick() {
+  ++ticks_;
   if (running_ != idle_) ++busy_ticks_;
   const uint64_t now = arch::monotonic_ns();
   while (Thread* t = sleepers_.front()) {

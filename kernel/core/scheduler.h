@@ -67,7 +67,9 @@ class Scheduler {
   // Threads made ready here by another CPU, and threads this CPU stole.
   uint64_t remote_wakeups() const { return remote_wakeups_; }
   uint64_t steals() const { return steals_; }
-  // Ticks that found a thread other than idle running on this CPU.
+  // Ticks this CPU took, and those that found a thread other than idle
+  // running.
+  uint64_t ticks() const { return ticks_; }
   uint64_t busy_ticks() const { return busy_ticks_; }
 
  private:
@@ -94,6 +96,7 @@ class Scheduler {
   uint64_t switches_ = 0;
   uint64_t remote_wakeups_ = 0;
   uint64_t steals_ = 0;
+  uint64_t ticks_ = 0;
   uint64_t busy_ticks_ = 0;
 };
 
