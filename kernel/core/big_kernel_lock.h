@@ -8,14 +8,43 @@
 //
 // A CPU spinning for the lock serves TLB shootdowns meanwhile
 // (arch::serve_tlb_shootdown): the holder may be waiting for exactly that.
+//
+// acquire() and release() are inline (every entry from user mode takes and
+// releases the lock): the uncontended case is one compare-and-swap and one
+// store; waiting and the misuse panics are out of line.
 #pragma once
+#include <atomic>
+
+#include "core/cpu_local.h"
 
 namespace core::bkl {
 
+namespace detail {
+constexpr unsigned kFree = ~0u;
+extern std::atomic<unsigned> g_owner;  // the holder's CpuLocal::id, or kFree
+// acquire() found the lock held by `holder`: panics if that is this CPU,
+// else waits for it.
+void acquire_contended(unsigned self, unsigned holder);
+[[noreturn]] void release_not_held(unsigned self);
+}  // namespace detail
+
 // Takes the lock for this CPU. Panics if this CPU already holds it.
-void acquire();
+inline void acquire() {
+  const unsigned self = this_cpu_id();
+  unsigned expected = detail::kFree;
+  if (detail::g_owner.compare_exchange_strong(expected, self, std::memory_order_acquire)) [[likely]]
+    return;
+  detail::acquire_contended(self, expected);
+}
+
 // Lets go of it. Panics if this CPU does not hold it.
-void release();
+inline void release() {
+  const unsigned self = this_cpu_id();
+  if (detail::g_owner.load(std::memory_order_relaxed) != self) [[unlikely]]
+    detail::release_not_held(self);
+  detail::g_owner.store(detail::kFree, std::memory_order_release);
+}
+
 // Whether this CPU holds it.
 bool held_here();
 

@@ -1,5 +1,7 @@
 #include "core/cpu_local.h"
 
+#include <cstddef>
+
 #include "arch/arch.h"
 #include "core/interrupt_context.h"
 
@@ -7,6 +9,10 @@ extern "C" void (*__init_array_start[])();
 extern "C" void (*__init_array_end[])();
 
 namespace core {
+static_assert(offsetof(CpuLocal, self) == 0);  // this_cpu() on x86_64 reads %gs:0
+static_assert(offsetof(CpuLocal, id) == 8);    // this_cpu_id() on x86_64 reads %gs:8
+static_assert(offsetof(CpuLocal, recovery) == recovery::kCpuLocalRecoveryOffset);
+
 namespace {
 CpuLocal g_boot_cpu;
 recovery::RecoveryState g_boot_recovery;
@@ -23,12 +29,6 @@ void init_boot_cpu() {
   arch::set_cpu_local(&g_boot_cpu);
 }
 
-CpuLocal& this_cpu() { return *static_cast<CpuLocal*>(arch::cpu_local()); }
-
 bool in_interrupt() { return this_cpu().interrupt_depth > 0; }
 
 }  // namespace core
-
-namespace recovery {
-RecoveryState& current_state() { return *core::this_cpu().recovery; }
-}  // namespace recovery

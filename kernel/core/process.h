@@ -50,11 +50,12 @@ class Process final : public KernelObject {
   Process(const char* name, Ref<AddressSpace> space);
   void end();  // the last thread ended: release everything
 
+  // dying_ first: every return to user mode reads it (a small offset).
+  bool dying_ = false, ended_ = false;
   char name_[32] = {};
   Ref<AddressSpace> space_;
   HandleTable handles_;
   unsigned live_threads_ = 0;
-  bool dying_ = false, ended_ = false;
   ExitStatus status_;
   WaitQueue waiters_;
   lib::Counted<REBOUND_OBJECT_PROCESS> counted_;

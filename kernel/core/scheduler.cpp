@@ -10,13 +10,12 @@
 #include "recovery/panic.h"
 
 namespace core {
+Scheduler Scheduler::all_[arch::kMaxCpus];
+
 namespace {
-Scheduler g_schedulers[arch::kMaxCpus];
 std::atomic<uint32_t> g_online{0};
 }  // namespace
 
-Scheduler& Scheduler::current() { return g_schedulers[this_cpu().id]; }
-Scheduler& Scheduler::of(unsigned cpu) { return g_schedulers[cpu]; }
 uint32_t Scheduler::online_mask() { return g_online.load(std::memory_order_relaxed); }
 bool Scheduler::ready() { return (online_mask() & (1u << this_cpu().id)) != 0; }
 
@@ -232,8 +231,7 @@ void Scheduler::tick() {
   if (slice_left_ > 0 && --slice_left_ == 0) need_resched_ = true;
 }
 
-void Scheduler::preempt_if_needed() {
-  if (!need_resched_) return;
+void Scheduler::preempt() {
   need_resched_ = false;
   schedule();
 }

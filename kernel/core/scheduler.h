@@ -17,11 +17,15 @@
 #pragma once
 #include <cstdint>
 
+#include "arch/arch.h"
+#include "core/cpu_local.h"
 #include "core/thread.h"
 
 namespace core {
 
-class Scheduler {
+// Aligned (and so sized) to a power of two: finding this CPU's scheduler,
+// which every return to user mode does, is then a shift, not a multiply.
+class alignas(2048) Scheduler {
  public:
   static constexpr unsigned kSliceTicks = 5;
 
@@ -56,7 +60,11 @@ class Scheduler {
   // From the timer interrupt: wakes sleepers, charges the time slice.
   void tick();
   // At a point where switching is allowed: switches if a tick asked for it.
-  void preempt_if_needed();
+  bool switch_requested() const { return need_resched_; }
+  void preempt_if_needed() {
+    if (need_resched_) [[unlikely]]
+      preempt();
+  }
   // The first thing a thread does on a CPU after a switch to it (in
   // schedule(), or as a new thread's first code): lets go of the thread that
   // died there before the switch.
@@ -81,6 +89,7 @@ class Scheduler {
   Thread* steal_best();                // the best ready thread that is not pinned
   Thread* pick_next();                 // this CPU's best ready thread, or one stolen
   void schedule();                     // switches to the best ready thread (or idle)
+  void preempt();                      // preempt_if_needed's switch
   static void activate(Thread& next);  // its kernel entry stack and address space
   static void idle_loop(void*);
 
@@ -98,7 +107,12 @@ class Scheduler {
   uint64_t steals_ = 0;
   uint64_t ticks_ = 0;
   uint64_t busy_ticks_ = 0;
+
+  static Scheduler all_[arch::kMaxCpus];  // one per CPU, by CpuLocal::id
 };
+
+inline Scheduler& Scheduler::current() { return all_[this_cpu_id()]; }
+inline Scheduler& Scheduler::of(unsigned cpu) { return all_[cpu]; }
 
 // The running thread of this CPU.
 inline Thread& current_thread() { return Scheduler::current().running(); }

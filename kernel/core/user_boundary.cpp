@@ -10,10 +10,10 @@
 #include "recovery/catch_unwind.h"
 
 namespace core {
-namespace {
 
 using syscalls::Handler;
-constexpr Handler kTable[REBOUND_SYS_COUNT] = {
+
+constinit const Handler detail::kSyscallTable[REBOUND_SYS_COUNT] = {
     syscalls::sys_null,
     syscalls::sys_debug_write,
     syscalls::sys_exit,
@@ -35,35 +35,12 @@ constexpr Handler kTable[REBOUND_SYS_COUNT] = {
     syscalls::sys_debug_inject,
 };
 
-}  // namespace
-
-void enter_from_user() { bkl::acquire(); }
-
-void syscall(SyscallRegs& regs) {
-  regs.values[0] = regs.values[1] = 0;
-  if (regs.number >= REBOUND_SYS_COUNT) {
-    regs.error = static_cast<uint64_t>(Error::unknown_syscall);
-    return;
-  }
-  const Handler handler = kTable[regs.number];
-  // "No panic is a panic for the kernel": whatever goes wrong inside the call
-  // unwinds to here, its resources freed on the way, and the caller gets
-  // Error::kernel_fault.
-  auto r = recovery::catch_unwind([&] { return handler(regs.args); });
-  if (!r) {
-    const recovery::Fault& f = r.error();
-    KLOG_WARN("syscall %lu: %s at pc %p: %s (recovered)", static_cast<unsigned long>(regs.number),
-              recovery::to_string(f.kind), reinterpret_cast<void*>(f.pc), f.message);
-    regs.error = static_cast<uint64_t>(Error::kernel_fault);
-    return;
-  }
-  if (!*r) {
-    regs.error = static_cast<uint64_t>(r->error());
-    return;
-  }
-  regs.error = 0;
-  regs.values[0] = (*r)->v0;
-  regs.values[1] = (*r)->v1;
+// Cold: a fault caught in a system call (the common path is inline in
+// user_boundary.h).
+uint64_t detail::syscall_recovered(uint64_t number, const recovery::Fault& f) {
+  KLOG_WARN("syscall %lu: %s at pc %p: %s (recovered)", static_cast<unsigned long>(number),
+            recovery::to_string(f.kind), reinterpret_cast<void*>(f.pc), f.message);
+  return static_cast<uint64_t>(Error::kernel_fault);
 }
 
 void user_fault(const recovery::Fault& fault, bool write) {
@@ -80,7 +57,8 @@ void user_fault(const recovery::Fault& fault, bool write) {
   Thread::exit_current(ExitStatus::killed_by(fault));
 }
 
-void before_user_return() {
+// before_user_return() when something is pending.
+void detail::before_user_return_slow() {
   // Preempt first: while this thread waited for the CPU, its process may
   // have been killed, and then it must not run user code again.
   Scheduler::current().preempt_if_needed();

@@ -2,9 +2,20 @@
 // when user code enters the kernel, and what it calls before going back.
 // All of these run on the current thread's kernel stack with interrupts
 // masked.
+//
+// The common path of a system call is inline here, so that the arch entry
+// function that calls it becomes one function without further calls: take
+// the big kernel lock, look the handler up, run it inside catch_unwind, see
+// that nothing is pending, let go of the lock. What is rare (a fault caught,
+// a switch, a dying process) is out of line in user_boundary.cpp.
 #pragma once
 #include <cstdint>
 
+#include "core/big_kernel_lock.h"
+#include "core/process.h"
+#include "core/scheduler.h"
+#include "core/syscalls/syscall.h"
+#include "recovery/catch_unwind.h"
 #include "recovery/fault.h"
 
 namespace core {
@@ -12,20 +23,56 @@ namespace core {
 // The first call of every entry from user mode (system call, exception,
 // interrupt), before anything else: takes the big kernel lock, which
 // before_user_return() lets go.
-void enter_from_user();
+inline void enter_from_user() { bkl::acquire(); }
 
-// The system-call registers (abi/rebound/syscall.h), copied out of the
-// user context by the arch entry code and back into it on return.
-struct SyscallRegs {
-  uint64_t number;
-  uint64_t args[6];
-  uint64_t error;  // 0 or a rebound::Error value
-  uint64_t values[2];
+// Where a system call's result goes (abi/rebound/syscall.h): error 0 and up
+// to two values, or a rebound::Error and zero values. The arch code points
+// these at the saved user registers.
+struct SyscallResultRegs {
+  uint64_t& error;
+  uint64_t& value0;
+  uint64_t& value1;
 };
 
-// Runs one system call. Never throws and never faults out: every call runs
-// inside catch_unwind (a fault in it becomes Error::kernel_fault).
-void syscall(SyscallRegs& regs);
+namespace detail {
+extern const syscalls::Handler kSyscallTable[REBOUND_SYS_COUNT];
+uint64_t syscall_recovered(uint64_t number, const recovery::Fault& fault);
+void before_user_return_slow();
+}  // namespace detail
+
+// Runs system call `number` with its six argument registers at `args` (the
+// arch code passes them straight from the saved user context when they lie
+// there in order) and writes its result to `out` (which may overlap `args`:
+// written once the handler has returned). Never throws and never faults
+// out: every call runs inside catch_unwind (a fault in it becomes
+// Error::kernel_fault).
+[[gnu::always_inline]] inline void syscall(uint64_t number, const uint64_t* args,
+                                           SyscallResultRegs out) {
+  if (number >= REBOUND_SYS_COUNT) [[unlikely]] {
+    out.error = static_cast<uint64_t>(Error::unknown_syscall);
+    out.value0 = out.value1 = 0;
+    return;
+  }
+  const syscalls::Handler handler = detail::kSyscallTable[number];
+  // "No panic is a panic for the kernel": whatever goes wrong inside the call
+  // unwinds to here, its resources freed on the way, and the caller gets
+  // Error::kernel_fault.
+  auto r = recovery::catch_unwind([&] {
+    const Result<syscalls::Values> v = handler(args);
+    if (v) [[likely]] {
+      out.error = 0;
+      out.value0 = v->v0;
+      out.value1 = v->v1;
+    } else {
+      out.error = static_cast<uint64_t>(v.error());
+      out.value0 = out.value1 = 0;
+    }
+  });
+  if (!r) [[unlikely]] {
+    out.error = detail::syscall_recovered(number, r.error());
+    out.value0 = out.value1 = 0;
+  }
+}
 
 // A synchronous exception taken in user mode. Returns (and the arch code
 // resumes the user code) only if the kernel resolved it -- a demand-zero
@@ -37,6 +84,14 @@ void user_fault(const recovery::Fault& fault, bool write);
 // interrupt or a resolved fault): a tick may have asked for a switch, or the
 // process may have been killed. Lets go of the big kernel lock: after it,
 // the arch code only restores the user context from the thread's own stack.
-void before_user_return();
+inline void before_user_return() {
+  // Only user threads get here: the running thread has a process.
+  const Scheduler& s = Scheduler::current();
+  if (s.switch_requested() || s.running().process()->dying()) [[unlikely]] {
+    detail::before_user_return_slow();
+    return;
+  }
+  bkl::release();
+}
 
 }  // namespace core

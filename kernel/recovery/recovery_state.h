@@ -17,7 +17,24 @@ struct RecoveryState {
 };
 
 // The current thread's state; provided by the kernel core (per CPU for now).
+#if defined(REBOUND_KERNEL)
+// In the kernel: the running CPU's CpuLocal::recovery (core/cpu_local.h,
+// which checks the offset), read inline through the CPU-local register:
+// every catch_unwind region counts itself here.
+inline constexpr unsigned kCpuLocalRecoveryOffset = 16;
+inline RecoveryState& current_state() {
+  char* cpu_local;
+#if defined(__aarch64__)
+  asm volatile("mrs %0, tpidr_el1" : "=r"(cpu_local));
+#elif defined(__x86_64__)
+  asm volatile("mov %%gs:0, %0" : "=r"(cpu_local));  // CpuLocal::self
+#endif
+  // An ordinary load, ordered with the context switch's store to it.
+  return **reinterpret_cast<RecoveryState**>(cpu_local + kCpuLocalRecoveryOffset);
+}
+#else
 RecoveryState& current_state();
+#endif
 
 inline bool in_region() { return current_state().region_depth > 0; }
 

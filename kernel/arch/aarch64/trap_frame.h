@@ -20,15 +20,16 @@ static_assert(offsetof(TrapFrame, sp) == 248 && offsetof(TrapFrame, pc) == 256);
 static_assert(offsetof(TrapFrame, esr) == 272);
 
 // The frame of an entry from user mode (EL0): the user's registers in the
-// TrapFrame layout (sp = SP_EL0, pc = ELR_EL1, pstate = SPSR_EL1), and its
-// thread pointer, which the kernel keeps per thread this way. It is always
-// the top sizeof(UserFrame) bytes of the thread's own kernel stack (SP_EL1
-// is the stack's top whenever the thread runs in user mode).
+// TrapFrame layout (sp = SP_EL0, pc = ELR_EL1, pstate = SPSR_EL1). It is
+// always the top sizeof(UserFrame) bytes of the thread's own kernel stack
+// (SP_EL1 is the stack's top whenever the thread runs in user mode). SP_EL0
+// and TPIDR_EL0 are switched with the thread's kernel context instead
+// (context.S), so `sp` is a copy for fault reports, never restored; a system
+// call leaves x20-x27 and `sp` unwritten (vectors.S).
 struct UserFrame {
   TrapFrame regs;
-  uint64_t tpidr_el0;
-  uint64_t reserved;  // 16-byte alignment
+  uint64_t reserved[2];  // 16-byte alignment, and room for what comes
 };
-static_assert(sizeof(UserFrame) == 304 && offsetof(UserFrame, tpidr_el0) == 288);
+static_assert(sizeof(UserFrame) == 304);
 
 }  // namespace arch::aarch64

@@ -2,7 +2,8 @@
 // C++ side of every entry from it (vectors.S saves a UserFrame at the top of
 // the thread's kernel stack and calls these).
 //
-//   sync from EL0   SVC64 -> core::syscall, result in x0/x1/x2; an abort,
+//   sync from EL0   SVC64 -> core::syscall (aarch64_trap_user_svc, reached
+//                   straight from vectors.S), result in x0/x1/x2; an abort,
 //                   undefined instruction, FP/SIMD access (FP is off), bad
 //                   PC/SP alignment, BRK ... -> core::user_fault, which kills
 //                   the process or, for a demand-zero page, returns and the
@@ -109,16 +110,6 @@ Fault describe_user_fault(const TrapFrame& f) {
   return fault;
 }
 
-void system_call(TrapFrame& f) {
-  core::SyscallRegs regs{};
-  regs.number = f.x[8];
-  for (unsigned i = 0; i < 6; ++i) regs.args[i] = f.x[i];
-  core::syscall(regs);
-  f.x[0] = regs.error;
-  f.x[1] = regs.values[0];
-  f.x[2] = regs.values[1];
-}
-
 }  // namespace
 }  // namespace arch::aarch64
 
@@ -129,8 +120,8 @@ extern "C" void aarch64_trap_user_sync(UserFrame* frame) {
   core::enter_from_user();
   TrapFrame& f = frame->regs;
   switch (exception_class(f)) {
-    case kEcSvc64:  // ELR is already the next instruction
-      system_call(f);
+    case kEcSvc64:  // vectors.S sends these to aarch64_trap_user_svc
+      core::user_fault(describe_user_fault(f), false);
       break;
     case kEcWfx:
       // WFI/WFE in user mode trap (SCTLR_EL1.nTWI/nTWE are 0): a hint the
@@ -143,6 +134,16 @@ extern "C" void aarch64_trap_user_sync(UserFrame* frame) {
                        exception_class(f) == kEcDataAbortLower && (f.esr & kIssWnR) != 0);
       break;
   }
+  core::before_user_return();
+}
+
+// SVC64 (vectors.S checks ESR's class): x8 is the number, x0-x5 the
+// arguments, in order in the frame; the result goes back in x0-x2. ELR is
+// already the next instruction. The whole path is inline here.
+extern "C" void aarch64_trap_user_svc(UserFrame* frame) {
+  core::enter_from_user();
+  uint64_t* x = frame->regs.x;
+  core::syscall(x[8], x, {x[0], x[1], x[2]});
   core::before_user_return();
 }
 

@@ -21,9 +21,8 @@
 // kernel_ventry does the same with one bit and twice-aligned stacks.)
 
 #define FRAME_SIZE 288
-// sizeof(UserFrame): a TrapFrame, then TPIDR_EL0 and 8 bytes of padding.
+// sizeof(UserFrame): a TrapFrame and 16 bytes of padding.
 #define USER_FRAME_SIZE 304
-#define USER_FRAME_TPIDR 288
 // A kernel stack pointer has both bits set (mm/kernel_stack.h).
 #define STACK_BIT_LOW 14
 #define STACK_BIT_HIGH 15
@@ -244,28 +243,60 @@ fault_trampoline:
 
 // ---- User mode (EL0) ------------------------------------------------------
 //
-// An entry from user mode saves the whole user context in a UserFrame at the
-// top of the thread's kernel stack (trap_frame.h): x0-x30, SP_EL0, ELR, SPSR,
-// ESR, FAR and TPIDR_EL0 (the user's thread pointer, kept per thread this
-// way: another thread, of any process, may run before this one returns). The
-// C++ handler may switch threads; this thread comes back to the same frame
-// later and returns to user mode through it. The kernel runs with
-// interrupts masked (the exception masked them; SPSR has them enabled for
-// the return).
+// An entry from user mode saves the user context in a UserFrame at the top
+// of the thread's kernel stack (trap_frame.h): x0-x30, SP_EL0 (for fault
+// reports), ELR, SPSR, ESR and FAR. The C++ handler may switch threads;
+// this thread comes back to the same frame later and returns to user mode
+// through it. The kernel runs with interrupts masked (the exception masked
+// them; SPSR has them enabled for the return).
+//
+// SP_EL0 and TPIDR_EL0 (the user's stack and thread pointers) are not
+// restored from the frame: the kernel never uses them, and the context
+// switch saves and restores them per thread (context.S), so on the way back
+// they hold this thread's values already.
+//
+// A system call (SVC64) takes a shorter path: it saves the registers the
+// C++ code may clobber (x0-x18, x28-x30 -- x28 rides along in a pair) and
+// the exception state, but not x19-x27 beyond x19's pair slot: those are
+// callee-saved, so every function the call runs -- and a context switch --
+// gives them back, and nothing reads them from the frame of a system call
+// (a fault report uses PC and FAR; a killed thread never returns). The
+// frame's x20-x27, SP, ESR and FAR slots are left as they were. Every other entry saves
+// the whole frame, since the code it runs may inspect it.
 //
 // Unwinding: the frame holds user registers, which no kernel unwind may
 // restore, so the entry is the outermost kernel frame (x30 undefined): a
 // backtrace taken in a system call ends here, and an exception that nothing
 // caught ends at std::terminate instead of walking into user code.
 
-.macro SAVE_USER_FRAME
-  STORE_GPRS_X0_X29
+#define ESR_EC_SHIFT 26
+#define ESR_EC_SVC64 0x15
+
+// The rest of a full frame once x0 and x1 are saved.
+.macro SAVE_USER_FRAME_FROM_X2
+  stp x2, x3, [sp, #16]
+  stp x4, x5, [sp, #32]
+  stp x6, x7, [sp, #48]
+  stp x8, x9, [sp, #64]
+  stp x10, x11, [sp, #80]
+  stp x12, x13, [sp, #96]
+  stp x14, x15, [sp, #112]
+  stp x16, x17, [sp, #128]
+  stp x18, x19, [sp, #144]
+  stp x20, x21, [sp, #160]
+  stp x22, x23, [sp, #176]
+  stp x24, x25, [sp, #192]
+  stp x26, x27, [sp, #208]
+  stp x28, x29, [sp, #224]
   mrs x0, sp_el0
   stp x30, x0, [sp, #240]
   SAVE_EXCEPTION_STATE
-  mrs x1, tpidr_el0
-  str x1, [sp, #USER_FRAME_TPIDR]
   mov x29, xzr                // no frame-pointer chain into user code
+.endm
+
+.macro SAVE_USER_FRAME
+  stp x0, x1, [sp, #0]
+  SAVE_USER_FRAME_FROM_X2
 .endm
 
 // CFI of the user entry code, with SP at the UserFrame (the stack's top is
@@ -279,9 +310,49 @@ fault_trampoline:
 el0_sync:
   .cfi_startproc simple
   USER_FRAME_CFI
-  SAVE_USER_FRAME
+  stp x0, x1, [sp, #0]
+  mrs x0, esr_el1
+  lsr x1, x0, #ESR_EC_SHIFT
+  cmp x1, #ESR_EC_SVC64
+  b.ne 1f
+  // A system call. (ESR and FAR are not stored: nothing reads them.)
+  stp x2, x3, [sp, #16]
+  stp x4, x5, [sp, #32]
+  stp x6, x7, [sp, #48]
+  stp x8, x9, [sp, #64]
+  stp x10, x11, [sp, #80]
+  stp x12, x13, [sp, #96]
+  stp x14, x15, [sp, #112]
+  stp x16, x17, [sp, #128]
+  stp x18, x19, [sp, #144]
+  stp x28, x29, [sp, #224]
+  str x30, [sp, #240]
+  mrs x1, elr_el1
+  mrs x2, spsr_el1
+  stp x1, x2, [sp, #256]
+  mov x29, xzr
   mov x0, sp
-  bl aarch64_trap_user_sync   // system call or user fault (user_mode.cpp)
+  bl aarch64_trap_user_svc    // the system call (user_mode.cpp)
+  ldp x1, x2, [sp, #256]
+  msr elr_el1, x1
+  msr spsr_el1, x2
+  ldp x0, x1, [sp, #0]
+  ldp x2, x3, [sp, #16]
+  ldp x4, x5, [sp, #32]
+  ldp x6, x7, [sp, #48]
+  ldp x8, x9, [sp, #64]
+  ldp x10, x11, [sp, #80]
+  ldp x12, x13, [sp, #96]
+  ldp x14, x15, [sp, #112]
+  ldp x16, x17, [sp, #128]
+  ldr x18, [sp, #144]
+  ldp x28, x29, [sp, #224]
+  ldr x30, [sp, #240]
+  add sp, sp, #USER_FRAME_SIZE
+  eret
+1:SAVE_USER_FRAME_FROM_X2
+  mov x0, sp
+  bl aarch64_trap_user_sync   // a user fault, or a trapped WFI/WFE (user_mode.cpp)
   b aarch64_return_to_user
   .cfi_endproc
   .size el0_sync, . - el0_sync
@@ -322,8 +393,8 @@ el0_serror:
   .cfi_endproc
   .size el0_serror, . - el0_serror
 
-// Returns to user mode through the UserFrame at SP (interrupts masked). SP
-// ends at the stack's top, which is SP_EL1 for the next entry.
+// Returns to user mode through the full UserFrame at SP (interrupts
+// masked). SP ends at the stack's top, which is SP_EL1 for the next entry.
   .global aarch64_return_to_user
   .type aarch64_return_to_user, %function
 aarch64_return_to_user:
@@ -332,10 +403,6 @@ aarch64_return_to_user:
   ldp x1, x2, [sp, #256]
   msr elr_el1, x1
   msr spsr_el1, x2
-  ldr x1, [sp, #248]
-  msr sp_el0, x1
-  ldr x1, [sp, #USER_FRAME_TPIDR]
-  msr tpidr_el0, x1
   LOAD_GPRS
   add sp, sp, #USER_FRAME_SIZE
   eret
@@ -344,8 +411,9 @@ aarch64_return_to_user:
 
 // enter_user (user_mode.cpp): x0 = the kernel stack's top, x1 = pc, x2 = sp,
 // x3/x4 = the first two arguments. Builds the first UserFrame of the thread
-// (EL0t with interrupts enabled, every other register zero) and returns to
-// user mode through it. The callers' frames on this stack are abandoned.
+// (EL0t with interrupts enabled, every other register zero), sets SP_EL0 and
+// clears the thread pointers, and returns to user mode through it. The
+// callers' frames on this stack are abandoned.
   .global aarch64_enter_user
   .type aarch64_enter_user, %function
 aarch64_enter_user:
@@ -359,8 +427,10 @@ aarch64_enter_user:
   stp xzr, xzr, [x5], #16
   .endr
   stp x3, x4, [sp, #0]        // x0, x1
-  str x2, [sp, #248]          // SP_EL0
+  str x2, [sp, #248]          // SP_EL0 (for the record)
   str x1, [sp, #256]          // ELR; SPSR stays 0: EL0t, DAIF clear
+  msr sp_el0, x2
+  msr tpidr_el0, xzr
   msr tpidrro_el0, xzr        // nothing of the kernel's reaches user mode
   b aarch64_return_to_user
   .cfi_endproc

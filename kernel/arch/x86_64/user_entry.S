@@ -49,6 +49,25 @@
 // SFMASK has cleared IF, DF, TF, AC, NT and IOPL. The frame gets the user's
 // RIP, RFLAGS, RSP and the user selectors where an interrupt frame has them,
 // so that every entry from user mode has the same frame.
+//
+// Below the frame the entry stores the six argument registers in their ABI
+// order (rdi rsi rdx r10 r8 r9: SYSCALL_ARGS), which the C++ code reads as
+// the system call's arguments, and the exit restores them from there: rax
+// (the number, passed in a register), rdx and r8 come back from the frame,
+// where the C++ code writes the result. Nothing else is saved: rcx and r11
+// belong to SYSCALL itself, and rbx, rbp and r12-r15 are callee-saved, so
+// every function the call runs -- and a context switch -- gives them back,
+// and nothing reads them from the frame of a system call (a fault report
+// uses RIP; a killed thread never returns). The frame's other register
+// slots, and CR2's, are left as they were until the rare IRETQ exit
+// completes them.
+#define SYSCALL_ARGS 48
+#define ARG_RDI 0
+#define ARG_RSI 8
+#define ARG_RDX 16
+#define ARG_R10 24
+#define ARG_R8 32
+#define ARG_R9 40
   .balign 16
   .global x86_64_syscall_entry
   .type x86_64_syscall_entry, @function
@@ -66,9 +85,18 @@ x86_64_syscall_entry:
   pushq %rcx                  // RIP
   pushq $0                    // error code
   pushq $X86_SYSCALL_VECTOR
-  SAVE_REGISTERS $0
-  USER_FRAME_CFI
-  mov %rsp, %rdi
+  sub $(FRAME_VECTOR + SYSCALL_ARGS), %rsp
+  .cfi_def_cfa %rsp, FRAME_SIZE + SYSCALL_ARGS
+  .cfi_undefined %rip
+  mov %rdi, ARG_RDI(%rsp)
+  mov %rsi, ARG_RSI(%rsp)
+  mov %rdx, ARG_RDX(%rsp)
+  mov %r10, ARG_R10(%rsp)
+  mov %r8, ARG_R8(%rsp)
+  mov %r9, ARG_R9(%rsp)
+  lea SYSCALL_ARGS(%rsp), %rdi  // the frame
+  mov %rsp, %rsi              // the arguments
+  mov %rax, %rdx              // the number (DF is clear: SFMASK)
   call x86_64_syscall         // user_mode.cpp: the call, then prepare_user_return
   // SYSRET loads RIP from RCX and RFLAGS from R11 (both clobbered by the
   // ABI) and CS/SS from STAR. On Intel CPUs a SYSRET to a non-canonical RIP
@@ -76,27 +104,44 @@ x86_64_syscall_entry:
   // (prepare_user_return kills the process for it, so this is a second
   // guard) and any RIP above the user half leave through IRETQ, which
   // faults in user mode instead.
-  mov FRAME_RIP(%rsp), %rcx
+  mov SYSCALL_ARGS + FRAME_RIP(%rsp), %rcx
   mov %rcx, %r11
   sar $47, %r11
-  jnz x86_64_return_to_user
-  mov FRAME_RFLAGS(%rsp), %r11
-  mov FRAME_RAX(%rsp), %rax
-  mov FRAME_RDX(%rsp), %rdx
-  mov FRAME_RBX(%rsp), %rbx
-  mov FRAME_RSI(%rsp), %rsi
-  mov FRAME_RDI(%rsp), %rdi
-  mov FRAME_RBP(%rsp), %rbp
-  mov FRAME_R8(%rsp), %r8
-  mov FRAME_R9(%rsp), %r9
-  mov FRAME_R10(%rsp), %r10
-  mov FRAME_R12(%rsp), %r12
-  mov FRAME_R13(%rsp), %r13
-  mov FRAME_R14(%rsp), %r14
-  mov FRAME_R15(%rsp), %r15
-  mov FRAME_RSP(%rsp), %rsp
+  jnz 1f
+  mov SYSCALL_ARGS + FRAME_RFLAGS(%rsp), %r11
+  mov SYSCALL_ARGS + FRAME_RAX(%rsp), %rax
+  mov SYSCALL_ARGS + FRAME_RDX(%rsp), %rdx
+  mov SYSCALL_ARGS + FRAME_R8(%rsp), %r8
+  mov ARG_RDI(%rsp), %rdi
+  mov ARG_RSI(%rsp), %rsi
+  mov ARG_R10(%rsp), %r10
+  mov ARG_R9(%rsp), %r9
+  mov SYSCALL_ARGS + FRAME_RSP(%rsp), %rsp
   swapgs
   sysretq
+  // The IRETQ way restores the whole frame: complete it with the saved
+  // arguments, the live callee-saved registers, and rcx/r11 as SYSRET
+  // would have set them.
+1:mov ARG_RDI(%rsp), %rax
+  mov %rax, SYSCALL_ARGS + FRAME_RDI(%rsp)
+  mov ARG_RSI(%rsp), %rax
+  mov %rax, SYSCALL_ARGS + FRAME_RSI(%rsp)
+  mov ARG_R10(%rsp), %rax
+  mov %rax, SYSCALL_ARGS + FRAME_R10(%rsp)
+  mov ARG_R9(%rsp), %rax
+  mov %rax, SYSCALL_ARGS + FRAME_R9(%rsp)
+  add $SYSCALL_ARGS, %rsp
+  .cfi_def_cfa %rsp, FRAME_SIZE
+  mov %rbx, FRAME_RBX(%rsp)
+  mov %rbp, FRAME_RBP(%rsp)
+  mov %r12, FRAME_R12(%rsp)
+  mov %r13, FRAME_R13(%rsp)
+  mov %r14, FRAME_R14(%rsp)
+  mov %r15, FRAME_R15(%rsp)
+  mov %rcx, FRAME_RCX(%rsp)
+  mov FRAME_RFLAGS(%rsp), %r11
+  mov %r11, FRAME_R11(%rsp)
+  jmp x86_64_return_to_user
   .cfi_endproc
   .size x86_64_syscall_entry, . - x86_64_syscall_entry
 

@@ -3,7 +3,8 @@
 // (user_entry.S saves the user context as a TrapFrame at the top of the
 // thread's kernel stack and calls these; traps.cpp has the exceptions'):
 //
-//   SYSCALL            core::syscall, result in rax/rdx/r8; back by SYSRET
+//   SYSCALL            core::syscall (arguments stored in order below the
+//                      frame), result in rax/rdx/r8; back by SYSRET
 //   exception          core::user_fault (traps.cpp), which kills the process
 //                      or, for a demand-zero page, returns and the
 //                      instruction runs again; back by IRETQ
@@ -58,21 +59,6 @@ bool canonical(uint64_t address) {
   return static_cast<uint64_t>(static_cast<int64_t>(address << 16) >> 16) == address;
 }
 
-void system_call(TrapFrame& f) {
-  core::SyscallRegs regs{};
-  regs.number = f.rax;
-  regs.args[0] = f.rdi;
-  regs.args[1] = f.rsi;
-  regs.args[2] = f.rdx;
-  regs.args[3] = f.r10;
-  regs.args[4] = f.r8;
-  regs.args[5] = f.r9;
-  core::syscall(regs);
-  f.rax = regs.error;
-  f.rdx = regs.values[0];
-  f.r8 = regs.values[1];
-}
-
 }  // namespace
 
 void user_mode_init() {
@@ -93,29 +79,44 @@ void user_mode_init() {
   }
 }
 
-void prepare_user_return(TrapFrame& frame) {
+namespace {
+
+// A system call or an interrupt right below the end of the user half (RIP =
+// 2^47): user code would fault on that RIP, and the kernel must not (SYSRET
+// and IRETQ would raise #GP in ring 0).
+[[noreturn, gnu::noinline, gnu::cold]] void kill_for_noncanonical_rip(uint64_t rip) {
+  recovery::Fault fault;
+  fault.kind = recovery::FaultKind::protection;
+  fault.address = fault.pc = rip;
+  fault.set_message("user RIP %p is not canonical", reinterpret_cast<void*>(rip));
+  core::user_fault(fault, false);  // never returns: not a page fault
+  __builtin_unreachable();
+}
+
+[[gnu::always_inline]] inline void prepare_return(TrapFrame& frame) {
   frame.rflags = (frame.rflags & kUserFlags) | kIf | kReservedOne;
-  if (!canonical(frame.rip)) [[unlikely]] {
-    // Only a system call or an interrupt right below the end of the user
-    // half gets here (RIP = 2^47): user code would fault on that RIP, and
-    // the kernel must not (SYSRET and IRETQ would raise #GP in ring 0).
-    recovery::Fault fault;
-    fault.kind = recovery::FaultKind::protection;
-    fault.address = fault.pc = frame.rip;
-    fault.set_message("user RIP %p is not canonical", reinterpret_cast<void*>(frame.rip));
-    core::user_fault(fault, false);  // never returns: not a page fault
-  }
+  if (!canonical(frame.rip)) [[unlikely]]
+    kill_for_noncanonical_rip(frame.rip);
   core::before_user_return();
 }
+
+}  // namespace
+
+void prepare_user_return(TrapFrame& frame) { prepare_return(frame); }
 
 }  // namespace arch::x86_64
 
 using arch::x86_64::TrapFrame;
 
-extern "C" void x86_64_syscall(TrapFrame* frame) {
+// A system call: rax (`number`), the arguments rdi rsi rdx r10 r8 r9 in
+// order at `args` (user_entry.S stores them there, below the frame), and the
+// result to rax, rdx and r8 in the frame. The entry saved only what the C++
+// code may clobber: the frame's other register slots are not the user's,
+// and nothing here reads them. The whole path is inline here.
+extern "C" void x86_64_syscall(TrapFrame* frame, const uint64_t* args, uint64_t number) {
   core::enter_from_user();
-  arch::x86_64::system_call(*frame);
-  arch::x86_64::prepare_user_return(*frame);
+  core::syscall(number, args, {frame->rax, frame->rdx, frame->r8});
+  arch::x86_64::prepare_return(*frame);
 }
 
 extern "C" void x86_64_user_interrupt(TrapFrame* frame) {
