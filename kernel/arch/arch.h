@@ -69,6 +69,10 @@ uint64_t kernel_table_root();
 void tlb_invalidate(uintptr_t va, uint16_t asid);
 // Makes new page-table entries visible to this CPU's table walker.
 void page_table_sync();
+// Zeroes the 4 KiB page at kernel address `page` (4 KiB-aligned) with the
+// widest stores the kernel may use (aarch64: DC ZVA when DCZID_EL0 allows
+// it; x86_64: rep stosq).
+void zero_page(void* page);
 }  // namespace arch
 
 namespace arch {

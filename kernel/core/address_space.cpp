@@ -159,7 +159,7 @@ Result<void> AddressSpace::protect(uintptr_t address, size_t size, mm::Perms per
 
 Result<void> AddressSpace::fault_in(Region& r, uintptr_t page) {
   TRY(frame, mm::allocate_frames(0));
-  __builtin_memset(reinterpret_cast<void*>(arch::phys_to_virt(frame.phys())), 0, kPage);
+  arch::zero_page(reinterpret_cast<void*>(arch::phys_to_virt(frame.phys())));
   TRY_VOID(table_.map(page, frame.phys(), kPage, r.perms | mm::perm::user));
   frame.release();  // the mapping owns it; release_pages frees it
   ++resident_;
@@ -173,9 +173,11 @@ Result<void> AddressSpace::resolve_fault(uintptr_t address, bool write, bool exe
   if ((write && (r->perms & mm::perm::write) == 0) ||
       (execute && (r->perms & mm::perm::execute) == 0))
     return fail(Error::bad_address);
-  const uintptr_t page = lib::align_down(address, uintptr_t{kPage});
-  if (table_.query(page)) return fail(Error::bad_address);  // mapped: a real violation
-  return fault_in(*r, page);
+  // One walk: map() refuses a page that is mapped already -- then the fault
+  // was a real violation, and the frame fault_in took goes back.
+  auto done = fault_in(*r, lib::align_down(address, uintptr_t{kPage}));
+  if (!done && done.error() == Error::already_exists) return fail(Error::bad_address);
+  return done;
 }
 
 template <class F>

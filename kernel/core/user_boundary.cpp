@@ -43,13 +43,17 @@ uint64_t detail::syscall_recovered(uint64_t number, const recovery::Fault& f) {
   return static_cast<uint64_t>(Error::kernel_fault);
 }
 
+bool resolve_user_page_fault(uintptr_t address, bool write, bool fetch) {
+  Process* p = current_thread().process();
+  return p != nullptr && p->space() != nullptr &&
+         p->space()->resolve_fault(address, write, fetch).has_value();
+}
+
 void user_fault(const recovery::Fault& fault, bool write) {
-  Thread& t = current_thread();
-  Process* p = t.process();
+  Process* p = current_thread().process();
   const bool fetch = fault.kind == recovery::FaultKind::instruction_fault;
-  if (p != nullptr && p->space() != nullptr &&
-      (fault.kind == recovery::FaultKind::page_fault || fetch) &&
-      p->space()->resolve_fault(fault.address, write, fetch).has_value())
+  if ((fault.kind == recovery::FaultKind::page_fault || fetch) &&
+      resolve_user_page_fault(fault.address, write, fetch))
     return;  // a demand-zero page: the instruction runs again
   KLOG_DEBUG("process %s killed: %s at pc %p address %p", p != nullptr ? p->name() : "?",
              recovery::to_string(fault.kind), reinterpret_cast<void*>(fault.pc),

@@ -74,6 +74,13 @@ void before_user_return_slow();
   }
 }
 
+// A page fault (or instruction fetch fault) taken in user mode at `address`:
+// maps a demand-zero page if the address lies in an anonymous region that
+// allows the access and nothing is mapped there yet. Returns whether it did
+// (then the instruction runs again). The arch code calls this before it
+// describes the fault, so that the common case builds no Fault.
+bool resolve_user_page_fault(uintptr_t address, bool write, bool fetch);
+
 // A synchronous exception taken in user mode. Returns (and the arch code
 // resumes the user code) only if the kernel resolved it -- a demand-zero
 // page; otherwise the thread's process is killed with `fault` as its status

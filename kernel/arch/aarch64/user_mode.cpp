@@ -119,7 +119,15 @@ extern "C" void aarch64_trap_user_sync(UserFrame* frame) {
   using namespace arch::aarch64;
   core::enter_from_user();
   TrapFrame& f = frame->regs;
-  switch (exception_class(f)) {
+  // A demand-zero page first, before any Fault is built.
+  const unsigned ec = exception_class(f);
+  if (((ec == kEcDataAbortLower && (f.esr & 0x3f) != kFscAlignment) || ec == kEcInstrAbortLower) &&
+      core::resolve_user_page_fault(f.far, ec == kEcDataAbortLower && (f.esr & kIssWnR) != 0,
+                                    ec == kEcInstrAbortLower)) {
+    core::before_user_return();
+    return;
+  }
+  switch (ec) {
     case kEcSvc64:  // vectors.S sends these to aarch64_trap_user_svc
       core::user_fault(describe_user_fault(f), false);
       break;

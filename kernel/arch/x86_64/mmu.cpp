@@ -131,6 +131,12 @@ uint64_t kernel_table_root() {
 // x86 table walks see ordinary stores: nothing to do.
 void page_table_sync() {}
 
+void zero_page(void* page) {
+  void* d = page;
+  size_t n = 4096 / 8;
+  asm volatile("rep stosq" : "+D"(d), "+c"(n) : "a"(uint64_t{0}) : "memory");
+}
+
 // invlpg also drops this address's cached upper-level entries (and the
 // paging-structure caches), so a freed table is never walked again. It acts
 // on this CPU only: the other CPUs that may cache the entry do the same on a

@@ -266,6 +266,13 @@ extern "C" void x86_64_user_trap(TrapFrame* frame) {
     default: break;
   }
   core::enter_from_user();
+  // A demand-zero page first, before any Fault is built.
+  if (frame->vector == kPageFault &&
+      core::resolve_user_page_fault(frame->cr2, (frame->error_code & kPfWrite) != 0,
+                                    (frame->error_code & kPfFetch) != 0)) {
+    prepare_user_return(*frame);
+    return;
+  }
   recovery::Fault fault = describe(*frame, true);
   if (frame->vector == kBreakpoint) fault.pc -= 1;  // int3 traps after itself
   const bool write = frame->vector == kPageFault && (frame->error_code & kPfWrite) != 0;
