@@ -49,6 +49,7 @@ struct PerCpu {
   std::atomic<bool> ready{false};
 };
 PerCpu g_cpus[kMaxCpus];
+std::atomic<uint32_t> g_ready_mask{0};  // CPUs whose `ready` is set, as bits
 
 PerCpu& this_cpu_state() { return g_cpus[core::this_cpu().id]; }
 
@@ -146,8 +147,10 @@ void init_this_cpu() {
   write(kEoi, 0);
   cpu.timer_count = 0;
   cpu.ready.store(true, std::memory_order_release);
+  g_ready_mask.fetch_or(1u << core::this_cpu().id, std::memory_order_release);
 }
 
+uint32_t ready_mask() { return g_ready_mask.load(std::memory_order_acquire); }
 bool this_cpu_ready() { return this_cpu_state().ready.load(std::memory_order_relaxed); }
 bool x2apic() { return g_x2apic; }
 

@@ -19,6 +19,8 @@ void init();
 // other CPUs can send it IPIs.
 void init_this_cpu();
 bool this_cpu_ready();
+// The CPUs (core::CpuLocal::id) that ran init_this_cpu, as a bit mask.
+uint32_t ready_mask();
 bool x2apic();
 
 // Every delivered interrupt but a spurious one needs this before another of

@@ -23,14 +23,16 @@ void invlpg(uintptr_t va) { asm volatile("invlpg (%0)" ::"r"(va) : "memory"); }
 }  // namespace
 
 void tlb_shootdown(uintptr_t va, uint16_t asid) {
-  const unsigned self = core::this_cpu().id;
+  // Only CPUs whose local APIC is set up: the others run no kernel code yet
+  // and have cached nothing that changes.
+  const uint32_t others = lapic::ready_mask() & ~(1u << core::this_cpu().id);
+  if (others == 0) return;
   g_va = va;
   uint32_t waiting = 0;
-  for (unsigned cpu = 0; cpu < kMaxCpus; ++cpu) {
-    if (cpu == self || (asid != 0 && g_loaded[cpu] != asid)) continue;
+  for (uint32_t m = others; m != 0; m &= m - 1) {
+    const unsigned cpu = static_cast<unsigned>(__builtin_ctz(m));
+    if (asid != 0 && g_loaded[cpu] != asid) continue;
     g_pending[cpu].store(true, std::memory_order_release);
-    // Fails for a CPU whose local APIC is not set up: it runs no kernel
-    // code yet, and has cached nothing that changes.
     if (!lapic::send_ipi(cpu, kIpiTlbShootdownVector)) {
       g_pending[cpu].store(false, std::memory_order_relaxed);
       continue;
