@@ -48,4 +48,30 @@ for key in labels:
     v = rows.get(key, {})
     cells = [f"{v[a]:>10,}" if a in v else f"{'n/a':>10}" for a in archs]
     print(f"| {labels[key]:<52} | {cells[0]} | {cells[1]} |")
+
+# Beside the peers (tools/bench_peers.txt), with the targets.
+peers = {}
+for line in open("tools/bench_peers.txt"):
+    if line.strip() and not line.startswith("#"):
+        key, a64, x86, *what = line.split()
+        op, peer = key.split(".")
+        peers.setdefault(op, []).append((peer, {"aarch64": int(a64), "x86_64": int(x86)}, " ".join(what)))
+targets = {"user_null_syscall": ("at most 120", lambda v, p: v <= 120),
+           "user_page_fault": ("below Linux", lambda v, p: v < p["linux"])}
+print("\nbeside Linux and seL4 in the same QEMU (tools/bench_peers.txt)\n")
+print(f"| {'operation':<34} | {'arch':<7} | {'Rebound':>9} | {'Linux':>9} | {'seL4':>6} | {'target':<18} |")
+print(f"|{'-'*36}|{'-'*9}|{'-'*11}|{'-'*11}|{'-'*8}|{'-'*20}|")
+short = {"user_null_syscall": "null system call (Linux: getppid)",
+         "user_page_fault": "demand-zero page fault, 4 KiB",
+         "user_spawn_exit_wait": "spawn+exit+wait (Linux: fork+exec)"}
+for op in short:
+    for a in archs:
+        v = rows.get(op, {}).get(a)
+        p = {peer: vals[a] for peer, vals, _ in peers.get(op, [])}
+        t = ""
+        if op in targets and v is not None:
+            name, ok = targets[op]
+            t = f"{name}: {'met' if ok(v, p) else 'MISSED'}"
+        cell = lambda x: f"{x:,}" if isinstance(x, int) else "-"
+        print(f"| {short[op]:<34} | {a:<7} | {cell(v):>9} | {cell(p.get('linux')):>9} | {cell(p.get('sel4')):>6} | {t:<18} |")
 PY
