@@ -308,7 +308,7 @@ KTEST(a_thousand_ticks_with_faults_leak_nothing) {
 // again (under -icount not a single instruction). Ticks that fire while a
 // tick's handler overruns are dropped instead.
 KTEST(a_handler_slower_than_the_tick_does_not_starve_the_interrupted_code) {
-  const uint64_t alone = iterations_in(20 * kMs, false);
+  const uint64_t before = iterations_in(20 * kMs, false);
   g_seen = {};
   uint64_t shared;
   {
@@ -316,6 +316,11 @@ KTEST(a_handler_slower_than_the_tick_does_not_starve_the_interrupted_code) {
     core::set_interrupt_test_hook(take_3ms);
     shared = iterations_in(40 * kMs, true);
   }
+  // The loop alone again, and the slower of the two: with SMP another
+  // virtual CPU may start competing for the host meanwhile (one that took
+  // its tick and spins for the big kernel lock this test holds).
+  const uint64_t after = iterations_in(20 * kMs, false);
+  const uint64_t alone = before < after ? before : after;
   KEXPECT(g_seen.calls >= 3);
   // Dropping overruns leaves the loop a quarter period or more after each
   // 3 ms handler (6% to 25% of its time); starved, it gets next to nothing.
