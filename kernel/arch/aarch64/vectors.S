@@ -29,30 +29,9 @@
 // offsetof(core::CpuLocal, overflow_stack_top) (checked in stack_overflow.cpp).
 #define CPU_LOCAL_OVERFLOW_STACK_TOP 32
 
-// Fills the frame the vector allocated at SP (the interrupted SP is
-// SP + FRAME_SIZE).
-// x0-x30 of a frame at SP (the layout of trap_frame.h).
-.macro LOAD_GPRS
-  ldp x0, x1, [sp, #0]
-  ldp x2, x3, [sp, #16]
-  ldp x4, x5, [sp, #32]
-  ldp x6, x7, [sp, #48]
-  ldp x8, x9, [sp, #64]
-  ldp x10, x11, [sp, #80]
-  ldp x12, x13, [sp, #96]
-  ldp x14, x15, [sp, #112]
-  ldp x16, x17, [sp, #128]
-  ldp x18, x19, [sp, #144]
-  ldp x20, x21, [sp, #160]
-  ldp x22, x23, [sp, #176]
-  ldp x24, x25, [sp, #192]
-  ldp x26, x27, [sp, #208]
-  ldp x28, x29, [sp, #224]
-  ldr x30, [sp, #240]
-.endm
-
-.macro STORE_GPRS_X0_X29
-  stp x0, x1, [sp, #0]
+// Registers of a frame at SP (the layout of trap_frame.h), in runs: a system
+// call saves and restores only part of them (see "User mode" below).
+.macro STORE_GPRS_X2_X19
   stp x2, x3, [sp, #16]
   stp x4, x5, [sp, #32]
   stp x6, x7, [sp, #48]
@@ -62,6 +41,10 @@
   stp x14, x15, [sp, #112]
   stp x16, x17, [sp, #128]
   stp x18, x19, [sp, #144]
+.endm
+
+.macro STORE_GPRS_X2_X29
+  STORE_GPRS_X2_X19
   stp x20, x21, [sp, #160]
   stp x22, x23, [sp, #176]
   stp x24, x25, [sp, #192]
@@ -69,17 +52,59 @@
   stp x28, x29, [sp, #224]
 .endm
 
-// The exception's return address and state, syndrome and faulting address
-// (x1 and x2 are already saved).
-.macro SAVE_EXCEPTION_STATE
+.macro STORE_GPRS_X0_X29
+  stp x0, x1, [sp, #0]
+  STORE_GPRS_X2_X29
+.endm
+
+.macro LOAD_GPRS_X0_X17
+  ldp x0, x1, [sp, #0]
+  ldp x2, x3, [sp, #16]
+  ldp x4, x5, [sp, #32]
+  ldp x6, x7, [sp, #48]
+  ldp x8, x9, [sp, #64]
+  ldp x10, x11, [sp, #80]
+  ldp x12, x13, [sp, #96]
+  ldp x14, x15, [sp, #112]
+  ldp x16, x17, [sp, #128]
+.endm
+
+// x0-x30.
+.macro LOAD_GPRS
+  LOAD_GPRS_X0_X17
+  ldp x18, x19, [sp, #144]
+  ldp x20, x21, [sp, #160]
+  ldp x22, x23, [sp, #176]
+  ldp x24, x25, [sp, #192]
+  ldp x26, x27, [sp, #208]
+  ldp x28, x29, [sp, #224]
+  ldr x30, [sp, #240]
+.endm
+
+// The exception's return address and state (x1 and x2 are already saved),
+// and back into the system registers (before x1 and x2 are restored).
+.macro SAVE_RETURN_STATE
   mrs x1, elr_el1
   mrs x2, spsr_el1
   stp x1, x2, [sp, #256]
+.endm
+
+.macro LOAD_RETURN_STATE
+  ldp x1, x2, [sp, #256]
+  msr elr_el1, x1
+  msr spsr_el1, x2
+.endm
+
+// The return address and state, syndrome and faulting address.
+.macro SAVE_EXCEPTION_STATE
+  SAVE_RETURN_STATE
   mrs x1, esr_el1
   mrs x2, far_el1
   stp x1, x2, [sp, #272]
 .endm
 
+// Fills the frame the vector allocated at SP (the interrupted SP is
+// SP + FRAME_SIZE).
 .macro SAVE_FRAME
   STORE_GPRS_X0_X29
   add x0, sp, #FRAME_SIZE
@@ -88,9 +113,7 @@
 .endm
 
 .macro RESTORE_FRAME
-  ldp x1, x2, [sp, #256]
-  msr elr_el1, x1
-  msr spsr_el1, x2
+  LOAD_RETURN_STATE
   LOAD_GPRS
   add sp, sp, #FRAME_SIZE
 .endm
@@ -274,20 +297,7 @@ fault_trampoline:
 
 // The rest of a full frame once x0 and x1 are saved.
 .macro SAVE_USER_FRAME_FROM_X2
-  stp x2, x3, [sp, #16]
-  stp x4, x5, [sp, #32]
-  stp x6, x7, [sp, #48]
-  stp x8, x9, [sp, #64]
-  stp x10, x11, [sp, #80]
-  stp x12, x13, [sp, #96]
-  stp x14, x15, [sp, #112]
-  stp x16, x17, [sp, #128]
-  stp x18, x19, [sp, #144]
-  stp x20, x21, [sp, #160]
-  stp x22, x23, [sp, #176]
-  stp x24, x25, [sp, #192]
-  stp x26, x27, [sp, #208]
-  stp x28, x29, [sp, #224]
+  STORE_GPRS_X2_X29
   mrs x0, sp_el0
   stp x30, x0, [sp, #240]
   SAVE_EXCEPTION_STATE
@@ -316,35 +326,15 @@ el0_sync:
   cmp x1, #ESR_EC_SVC64
   b.ne 1f
   // A system call. (ESR and FAR are not stored: nothing reads them.)
-  stp x2, x3, [sp, #16]
-  stp x4, x5, [sp, #32]
-  stp x6, x7, [sp, #48]
-  stp x8, x9, [sp, #64]
-  stp x10, x11, [sp, #80]
-  stp x12, x13, [sp, #96]
-  stp x14, x15, [sp, #112]
-  stp x16, x17, [sp, #128]
-  stp x18, x19, [sp, #144]
+  STORE_GPRS_X2_X19
   stp x28, x29, [sp, #224]
   str x30, [sp, #240]
-  mrs x1, elr_el1
-  mrs x2, spsr_el1
-  stp x1, x2, [sp, #256]
+  SAVE_RETURN_STATE
   mov x29, xzr
   mov x0, sp
   bl aarch64_trap_user_svc    // the system call (user_mode.cpp)
-  ldp x1, x2, [sp, #256]
-  msr elr_el1, x1
-  msr spsr_el1, x2
-  ldp x0, x1, [sp, #0]
-  ldp x2, x3, [sp, #16]
-  ldp x4, x5, [sp, #32]
-  ldp x6, x7, [sp, #48]
-  ldp x8, x9, [sp, #64]
-  ldp x10, x11, [sp, #80]
-  ldp x12, x13, [sp, #96]
-  ldp x14, x15, [sp, #112]
-  ldp x16, x17, [sp, #128]
+  LOAD_RETURN_STATE
+  LOAD_GPRS_X0_X17
   ldr x18, [sp, #144]
   ldp x28, x29, [sp, #224]
   ldr x30, [sp, #240]
@@ -400,9 +390,7 @@ el0_serror:
 aarch64_return_to_user:
   .cfi_startproc simple
   USER_FRAME_CFI
-  ldp x1, x2, [sp, #256]
-  msr elr_el1, x1
-  msr spsr_el1, x2
+  LOAD_RETURN_STATE
   LOAD_GPRS
   add sp, sp, #USER_FRAME_SIZE
   eret
