@@ -20,24 +20,7 @@
 
 #include "arch/x86_64/cpu_start.h"
 #include "arch/x86_64/gdt.h"
-
-#define KERNEL_VBASE 0xffffffff80000000   // cpu.h: kKernelVbase
-#define PHYS(x) ((x) - KERNEL_VBASE)       // for symbols of the upper half
-
-#define CR0_PE (1 << 0)
-#define CR0_MP (1 << 1)
-#define CR0_EM (1 << 2)
-#define CR0_TS (1 << 3)
-#define CR0_NE (1 << 5)
-#define CR0_WP (1 << 16)
-#define CR0_NW (1 << 29)
-#define CR0_CD (1 << 30)
-#define CR0_PG (1 << 31)
-#define CR4_PAE (1 << 5)
-#define CR4_PGE (1 << 7)
-#define MSR_EFER 0xc0000080
-#define EFER_LME (1 << 8)
-#define EFER_NXE (1 << 11)
+#include "arch/x86_64/long_mode_switch.h"
 
 // The 32-bit code segment of the switch (the trampoline's GDT only).
 #define TRAMPOLINE_CS32 0x18
@@ -78,19 +61,7 @@ protected_mode:
   mov %eax, %ds
   mov %eax, %es
   mov %eax, %ss
-  mov %cr4, %eax
-  or $CR4_PAE, %eax
-  mov %eax, %cr4
-  mov $PHYS(boot_pml4), %eax
-  mov %eax, %cr3
-  mov $MSR_EFER, %ecx
-  rdmsr
-  or $(EFER_LME | EFER_NXE), %eax
-  wrmsr
-  mov %cr0, %eax
-  and $(~(CR0_CD | CR0_NW | CR0_MP) & 0xffffffff), %eax
-  or $(CR0_PG | CR0_WP | CR0_NE | CR0_EM | CR0_TS | CR0_PE), %eax
-  mov %eax, %cr0              // paging on: long mode, compatibility mode for now
+  ENTER_LONG_MODE_ON_BOOT_TABLES
   ljmpl *OFF(to_long_mode)(%ebx)
 
   .code64

@@ -10,27 +10,12 @@
 // replaces these tables with W^X ones.
 
 #include "arch/x86_64/gdt.h"
-
-#define KERNEL_VBASE 0xffffffff80000000   // cpu.h: kKernelVbase
-#define PHYS(x) ((x) - KERNEL_VBASE)       // for symbols of the upper half
+#include "arch/x86_64/long_mode_switch.h"
 
 #define MULTIBOOT_MAGIC 0x1badb002
 // Page-align modules, give a memory map, header has the a.out-kludge fields.
 #define MULTIBOOT_FLAGS ((1 << 0) | (1 << 1) | (1 << 16))
 
-#define CR0_PE (1 << 0)
-#define CR0_MP (1 << 1)
-#define CR0_EM (1 << 2)    // x87 instructions trap (#NM), SSE/MMX ones are #UD:
-#define CR0_TS (1 << 3)    //   the kernel has no FP state of its own
-#define CR0_NE (1 << 5)
-#define CR0_WP (1 << 16)   // ring 0 honours read-only pages
-#define CR0_NW (1 << 29)
-#define CR0_CD (1 << 30)
-#define CR0_PG (1 << 31)
-#define CR4_PAE (1 << 5)
-#define MSR_EFER 0xc0000080
-#define EFER_LME (1 << 8)
-#define EFER_NXE (1 << 11)
 #define CPUID_LM (1 << 29) // CPUID 0x80000001 EDX
 #define CPUID_NX (1 << 20)
 #define PTE_PRESENT 0x1
@@ -114,19 +99,7 @@ _start:
   mov $(PHYS(boot_pdpt_high) + PTE_PRESENT + PTE_WRITABLE), %eax
   mov %eax, PHYS(boot_pml4) + 511 * 8         // 0xffffff8000000000
 
-  mov $PHYS(boot_pml4), %eax
-  mov %eax, %cr3
-  mov %cr4, %eax
-  or $CR4_PAE, %eax
-  mov %eax, %cr4
-  mov $MSR_EFER, %ecx
-  rdmsr
-  or $(EFER_LME | EFER_NXE), %eax
-  wrmsr
-  mov %cr0, %eax
-  and $(~(CR0_CD | CR0_NW | CR0_MP) & 0xffffffff), %eax
-  or $(CR0_PG | CR0_WP | CR0_NE | CR0_EM | CR0_TS | CR0_PE), %eax
-  mov %eax, %cr0              // paging on: long mode is active
+  ENTER_LONG_MODE_ON_BOOT_TABLES
   lgdt boot_gdtr
   ljmp $X86_KERNEL_CS, $long_mode_entry
 
