@@ -10,15 +10,10 @@ namespace core::bkl {
 using detail::g_owner;
 using detail::kFree;
 
-namespace {
-std::atomic<unsigned long> g_contended{0};
-}  // namespace
-
 std::atomic<unsigned> detail::g_owner{kFree};
 
 void detail::acquire_contended(unsigned self, unsigned holder) {
   if (holder == self) recovery::panic("big kernel lock: taken twice by cpu %u", self);
-  g_contended.fetch_add(1, std::memory_order_relaxed);
   for (;;) {
     while (g_owner.load(std::memory_order_relaxed) != kFree) arch::serve_tlb_shootdown();
     unsigned expected = kFree;
@@ -30,8 +25,6 @@ void detail::release_not_held(unsigned self) {
   recovery::panic("big kernel lock: released by cpu %u, which does not hold it", self);
 }
 
-bool held_here() { return g_owner.load(std::memory_order_relaxed) == this_cpu().id; }
-
-unsigned long contended() { return g_contended.load(std::memory_order_relaxed); }
+bool held_here() { return g_owner.load(std::memory_order_relaxed) == this_cpu_id(); }
 
 }  // namespace core::bkl

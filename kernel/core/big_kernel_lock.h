@@ -48,7 +48,4 @@ inline void release() {
 // Whether this CPU holds it.
 bool held_here();
 
-// Times acquire() had to wait for another CPU (all CPUs together).
-unsigned long contended();
-
 }  // namespace core::bkl
