@@ -147,10 +147,10 @@ inline void switch_context(uintptr_t* save_sp, uintptr_t load_sp) {
 namespace arch {
 // User mode.
 // Leaves the kernel for user mode on the current thread: a user context
-// (pc, sp, two argument registers, everything else zero) is built at
+// (pc, sp, three argument registers, everything else zero) is built at
 // kernel_stack_top, where every later entry from user mode saves it.
-[[noreturn]] void enter_user(uintptr_t kernel_stack_top, uintptr_t pc, uintptr_t sp,
-                             uint64_t arg0, uint64_t arg1);
+[[noreturn]] void enter_user(uintptr_t kernel_stack_top, uintptr_t pc, uintptr_t sp, uint64_t arg0,
+                             uint64_t arg1, uint64_t arg2);
 // Makes `root` (a user page table's root, physical) with `asid` the user
 // half of this CPU's address space; root 0 leaves no user mappings.
 void switch_user_space(uint64_t root, uint16_t asid);
@@ -172,8 +172,7 @@ namespace arch {
 // start method this kernel knows (no PSCI; no local APIC), Error::not_found
 // if the firmware refuses the id, Error::already_exists if it says the CPU
 // is already on.
-Result<void> start_cpu(uint64_t hardware_id, uintptr_t stack_top, void (*entry)(void*),
-                       void* arg);
+Result<void> start_cpu(uint64_t hardware_id, uintptr_t stack_top, void (*entry)(void*), void* arg);
 // A started CPU's own set-up, the first thing `entry` runs once its
 // CPU-local block is set (set_cpu_local): everything the boot CPU's early
 // boot did for itself (aarch64: trap vectors, FP/SIMD off, W^X; x86_64: its

@@ -63,16 +63,21 @@ AddressSpace::Region* AddressSpace::find(uintptr_t address) {
   return nullptr;
 }
 
-Result<unsigned> AddressSpace::insert(const Region& r) {
+Result<unsigned> AddressSpace::insert(Region r) {
   if (count_ == kMaxRegions) return fail(Error::limit_reached);
   unsigned i = 0;
   while (i < count_ && regions_[i].start < r.start) ++i;
   if ((i > 0 && regions_[i - 1].end > r.start) || (i < count_ && regions_[i].start < r.end))
     return fail(Error::already_exists);
-  for (unsigned j = count_; j > i; --j) regions_[j] = regions_[j - 1];
-  regions_[i] = r;
+  for (unsigned j = count_; j > i; --j) regions_[j] = std::move(regions_[j - 1]);
+  regions_[i] = std::move(r);
   ++count_;
   return i;
+}
+
+void AddressSpace::remove(unsigned index) {
+  for (unsigned j = index; j + 1 < count_; ++j) regions_[j] = std::move(regions_[j + 1]);
+  regions_[--count_] = Region{};  // drops a memory object's reference
 }
 
 Result<uintptr_t> AddressSpace::find_free(size_t size) const {
@@ -87,12 +92,19 @@ Result<uintptr_t> AddressSpace::find_free(size_t size) const {
   return candidate;
 }
 
+Result<uintptr_t> AddressSpace::place(uintptr_t address, size_t size) const {
+  if (address == 0) return find_free(size);
+  if (address < kUserBase || address + size > kUserTop || address + size < address)
+    return fail(Error::out_of_range);
+  return address;
+}
+
 void AddressSpace::release_pages(const Region& r) {
   for (uintptr_t p = r.start; p < r.end; p += kPage) {
     const auto m = table_.query(p);
     if (!m) continue;
     KASSERT(table_.unmap(p, kPage).has_value());
-    if (r.anonymous) {
+    if (r.kind == Kind::anonymous) {
       mm::frames().free(m->phys, 0);
       --resident_;
     }
@@ -103,15 +115,24 @@ Result<uintptr_t> AddressSpace::map_anonymous(uintptr_t address, size_t size, mm
   if (size == 0 || !page_aligned(address) || !page_aligned(size) || !valid_perms(perms))
     return fail(Error::invalid_argument);
   lib::LockGuard guard(lock_);
-  if (address == 0) {
-    TRY(found, find_free(size));
-    address = found;
-  }
-  if (address < kUserBase || address + size > kUserTop || address + size < address)
-    return fail(Error::out_of_range);
-  TRY(index, insert(Region{address, address + size, perms, true, 0}));
+  TRY(at, place(address, size));
+  TRY(index, insert(Region{at, at + size, perms, Kind::anonymous, 0, {}, 0}));
   (void)index;
-  return address;
+  return at;
+}
+
+Result<uintptr_t> AddressSpace::map_memory(uintptr_t address, Ref<MemoryObject> memory,
+                                           size_t offset, size_t size, mm::Perms perms) {
+  if (!memory || size == 0 || !page_aligned(address) || !page_aligned(offset) ||
+      !page_aligned(size) || !valid_perms(perms))
+    return fail(Error::invalid_argument);
+  if (offset > memory->size() || size > memory->size() - offset) return fail(Error::out_of_range);
+  lib::LockGuard guard(lock_);
+  TRY(at, place(address, size));
+  TRY(index,
+      insert(Region{at, at + size, perms, Kind::shared, 0, std::move(memory), offset / kPage}));
+  (void)index;
+  return at;
 }
 
 Result<void> AddressSpace::map_physical(uintptr_t address, mm::PhysAddr phys, size_t size,
@@ -122,11 +143,10 @@ Result<void> AddressSpace::map_physical(uintptr_t address, mm::PhysAddr phys, si
   if (address < kUserBase || address + size > kUserTop || address + size < address)
     return fail(Error::out_of_range);
   lib::LockGuard guard(lock_);
-  TRY(index, insert(Region{address, address + size, perms, false, phys}));
+  TRY(index, insert(Region{address, address + size, perms, Kind::physical, phys, {}, 0}));
   auto mapped = table_.map(address, phys, size, perms | mm::perm::user | mm::perm::device);
   if (!mapped) {
-    for (unsigned j = index; j + 1 < count_; ++j) regions_[j] = regions_[j + 1];
-    --count_;
+    remove(index);
     return fail(mapped.error());
   }
   return {};
@@ -137,8 +157,7 @@ Result<void> AddressSpace::unmap(uintptr_t address, size_t size) {
   for (unsigned i = 0; i < count_; ++i) {
     if (regions_[i].start != address || regions_[i].end - regions_[i].start != size) continue;
     release_pages(regions_[i]);
-    for (unsigned j = i; j + 1 < count_; ++j) regions_[j] = regions_[j + 1];
-    --count_;
+    remove(i);
     return {};
   }
   return fail(Error::not_found);
@@ -158,6 +177,11 @@ Result<void> AddressSpace::protect(uintptr_t address, size_t size, mm::Perms per
 }
 
 Result<void> AddressSpace::fault_in(Region& r, uintptr_t page) {
+  if (r.kind == Kind::shared) {
+    // The object owns the frame: a failed map leaves it there for the next touch.
+    TRY(phys, r.memory->frame(r.first_page + (page - r.start) / kPage));
+    return table_.map(page, phys, kPage, r.perms | mm::perm::user);
+  }
   TRY(frame, mm::allocate_frames(0));
   arch::zero_page(reinterpret_cast<void*>(arch::phys_to_virt(frame.phys())));
   TRY_VOID(table_.map(page, frame.phys(), kPage, r.perms | mm::perm::user));
@@ -169,12 +193,12 @@ Result<void> AddressSpace::fault_in(Region& r, uintptr_t page) {
 Result<void> AddressSpace::resolve_fault(uintptr_t address, bool write, bool execute) {
   lib::LockGuard guard(lock_);
   Region* r = find(address);
-  if (r == nullptr || !r->anonymous) return fail(Error::bad_address);
+  if (r == nullptr || !r->faults_in()) return fail(Error::bad_address);
   if ((write && (r->perms & mm::perm::write) == 0) ||
       (execute && (r->perms & mm::perm::execute) == 0))
     return fail(Error::bad_address);
   // One walk: map() refuses a page that is mapped already -- then the fault
-  // was a real violation, and the frame fault_in took goes back.
+  // was a real violation (and an anonymous frame fault_in took goes back).
   auto done = fault_in(*r, lib::align_down(address, uintptr_t{kPage}));
   if (!done && done.error() == Error::already_exists) return fail(Error::bad_address);
   return done;
@@ -189,7 +213,7 @@ Result<void> AddressSpace::walk(uintptr_t address, size_t size, mm::Perms need, 
   for (size_t done = 0; done < size;) {
     const uintptr_t at = address + done;
     Region* r = find(at);
-    if (r == nullptr || !r->anonymous || (!loader && (r->perms & need) != need))
+    if (r == nullptr || !r->faults_in() || (!loader && (r->perms & need) != need))
       return fail(Error::bad_address);
     const uintptr_t page = lib::align_down(at, uintptr_t{kPage});
     auto m = table_.query(page);

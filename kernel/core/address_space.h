@@ -1,7 +1,10 @@
 // A user address space: a user page table with an ASID, and the regions the
 // kernel manages in it -- anonymous memory filled with zero pages on first
-// touch, and fixed physical ranges (device registers for servers). It owns
-// every frame it filled in; destroying it frees them all, and its tables.
+// touch, shared regions (a window on a memory object, whose pages are mapped
+// on first touch too), and fixed physical ranges (device registers for
+// servers). It owns every frame of its anonymous regions and a reference to
+// each memory object it maps; destroying it frees those frames, drops those
+// references, and frees its tables.
 //
 // The kernel never dereferences a user pointer. copy_in/copy_out walk the
 // page table (faulting in demand-zero pages as the CPU would) and check that
@@ -12,6 +15,7 @@
 #include <cstdint>
 
 #include "core/kernel_object.h"
+#include "core/memory_object.h"
 #include "lib/object_count.h"
 #include "lib/spinlock.h"
 #include "mm/kernel_memory.h"
@@ -33,13 +37,19 @@ class AddressSpace final : public KernelObject {
   Result<uintptr_t> map_anonymous(uintptr_t address, size_t size, mm::Perms perms);
   // A fixed physical range, mapped now; its frames are not this space's.
   Result<void> map_physical(uintptr_t address, mm::PhysAddr phys, size_t size, mm::Perms perms);
+  // A shared region: `size` bytes of `memory` from `offset` on (both page
+  // aligned, inside the object) at `address` (0: anywhere free), with
+  // `perms`. Returns its address. The region keeps the object alive.
+  Result<uintptr_t> map_memory(uintptr_t address, Ref<MemoryObject> memory, size_t offset,
+                               size_t size, mm::Perms perms);
   // Removes the regions exactly covering [address, address+size).
   Result<void> unmap(uintptr_t address, size_t size);
   // Changes the permissions of the regions exactly covering the range.
   Result<void> protect(uintptr_t address, size_t size, mm::Perms perms);
 
-  // A fault at `address` from user code: maps a zero page if the address is
-  // in an anonymous region that allows the access. Error::bad_address else.
+  // A fault at `address` from user code: maps the page if the address is in
+  // an anonymous region (a zero page) or a shared one (the object's page)
+  // that allows the access. Error::bad_address else.
   Result<void> resolve_fault(uintptr_t address, bool write, bool execute);
 
   Result<void> copy_in(void* to, uintptr_t from, size_t size);
@@ -53,18 +63,24 @@ class AddressSpace final : public KernelObject {
   size_t resident_pages() const { return resident_; }
 
  private:
+  enum class Kind : uint8_t { anonymous, shared, physical };
   struct Region {
     uintptr_t start = 0, end = 0;
     mm::Perms perms = 0;
-    bool anonymous = true;
-    mm::PhysAddr phys = 0;  // physical regions
+    Kind kind = Kind::anonymous;
+    mm::PhysAddr phys = 0;     // physical regions
+    Ref<MemoryObject> memory;  // shared regions: the object,
+    size_t first_page = 0;     // and the page of it mapped at start
+    bool faults_in() const { return kind != Kind::physical; }
   };
   template <class T, class... Args>
   friend Result<Ref<T>> make_object_in(mm::Heap& heap, Args&&... args);
   AddressSpace(mm::PageTable table);
 
   Region* find(uintptr_t address);
-  Result<unsigned> insert(const Region& r);  // lock held
+  Result<unsigned> insert(Region r);  // lock held
+  void remove(unsigned index);        // lock held; the pages must be gone
+  Result<uintptr_t> place(uintptr_t address, size_t size) const;  // lock held
   Result<uintptr_t> find_free(size_t size) const;
   void release_pages(const Region& r);  // lock held
   template <class F>
@@ -74,7 +90,7 @@ class AddressSpace final : public KernelObject {
   mm::PageTable table_;
   Region regions_[kMaxRegions];
   unsigned count_ = 0;   // regions_[0..count_) sorted by start
-  size_t resident_ = 0;  // anonymous pages faulted in
+  size_t resident_ = 0;  // anonymous pages faulted in (shared ones are the object's)
   mutable lib::SpinLock lock_;
   lib::Counted<REBOUND_OBJECT_ADDRESS_SPACE> counted_;
 };

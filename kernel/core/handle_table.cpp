@@ -38,6 +38,12 @@ Result<void> HandleTable::close(rebound_handle h) {
   return {};
 }
 
+Result<HandleTable::Gift> HandleTable::give(rebound_handle h) const {
+  TRY(found, find(h));
+  if ((found->rights & REBOUND_RIGHT_DUPLICATE) == 0) return fail(Error::access_denied);
+  return Gift{found->object, found->rights};
+}
+
 Result<rebound_handle> HandleTable::duplicate(rebound_handle h, uint32_t rights) {
   TRY(found, find(h));
   if ((found->rights & REBOUND_RIGHT_DUPLICATE) == 0) return fail(Error::access_denied);

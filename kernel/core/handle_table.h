@@ -32,6 +32,14 @@ class HandleTable {
     return lib::Ref<T>(object);
   }
 
+  // What `h` names, with its rights, for giving to another process's table
+  // (needs REBOUND_RIGHT_DUPLICATE: the receiver gets a second handle).
+  struct Gift {
+    lib::Ref<lib::RefCounted> object;
+    uint32_t rights = 0;
+  };
+  Result<Gift> give(rebound_handle h) const;
+
   Result<void> close(rebound_handle h);
   // A second handle to the same object with `rights` (a subset; needs
   // REBOUND_RIGHT_DUPLICATE).

@@ -16,10 +16,15 @@ Process::Process(const char* name, Ref<AddressSpace> space) : space_(std::move(s
 Process::~Process() = default;
 
 Result<Ref<Process>> Process::spawn(const char* name, const uint8_t* image, size_t size,
-                                    const char* argv_block, size_t argv_length) {
+                                    const char* argv_block, size_t argv_length,
+                                    const HandleTable::Gift& gift) {
   TRY(space, AddressSpace::create());
   TRY(entry, load_program(*space, image, size, argv_block, argv_length));
   TRY(process, make_object<Process>(name, std::move(space)));
+  if (gift.object) {
+    TRY(handle, process->handles_.add(gift.object, gift.rights));
+    entry.handle = handle;
+  }
   // Everything above is owned by RAII objects: a fault injected here (test
   // builds) must leave nothing behind.
   recovery::fault_point("process.spawn");

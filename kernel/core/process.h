@@ -21,10 +21,12 @@ class Thread;
 class Process final : public KernelObject {
  public:
   // A new process running `image` (a static ELF) with the arguments in
-  // argv_block (NUL-terminated strings back to back). Its first thread is
-  // started before this returns.
+  // argv_block (NUL-terminated strings back to back), holding `gift` (if
+  // any) as its first handle, whose value its first thread finds in the
+  // third argument register. That thread is started before this returns.
   static Result<Ref<Process>> spawn(const char* name, const uint8_t* image, size_t size,
-                                    const char* argv_block, size_t argv_length);
+                                    const char* argv_block, size_t argv_length,
+                                    const HandleTable::Gift& gift = {});
   ~Process() override;
 
   const char* name() const { return name_; }

@@ -12,7 +12,8 @@ struct UserEntry {
   uintptr_t pc;
   uintptr_t sp;
   uint64_t argc;
-  uintptr_t argv;  // user address of the argv pointer array
+  uintptr_t argv;       // user address of the argv pointer array
+  uint64_t handle = 0;  // the handle the spawner gave (third argument register)
 };
 
 constexpr size_t kMaxArgvBytes = 4096;

@@ -33,6 +33,8 @@ constinit const Handler detail::kSyscallTable[REBOUND_SYS_COUNT] = {
     syscalls::sys_process_kill,
     syscalls::sys_debug_snapshot,
     syscalls::sys_debug_inject,
+    syscalls::sys_memory_create,
+    syscalls::sys_vm_map_memory,
 };
 
 // Cold: a fault caught in a system call (the common path is inline in

@@ -84,6 +84,15 @@ KTEST(every_syscall_rejects_bad_handles_and_pointers) {
   KEXPECT_EQ(s.code, 0);
 }
 
+KTEST(processes_share_memory_objects_and_leave_no_trace) {
+  (void)run("shared_memory");  // first use grows the heaps
+  const ktest::Snapshot before = ktest::Snapshot::take();
+  const ExitStatus s = run("shared_memory");
+  KEXPECT(!s.killed);
+  KEXPECT_EQ(s.code, 0);
+  KEXPECT(ktest::Snapshot::take().same_as(before));
+}
+
 KTEST(faults_injected_in_syscalls_are_recovered_without_leaks) {
   const ExitStatus s = run("inject");
   KEXPECT(!s.killed);

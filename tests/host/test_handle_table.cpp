@@ -70,6 +70,27 @@ TEST(HandleTable, DuplicateOnlyShrinksRights) {
   EXPECT_EQ(g_live, 0);
 }
 
+TEST(HandleTable, GivingNeedsDuplicateAndKeepsTheRights) {
+  HandleTable parent, child;
+  const auto h = *parent.add(lib::Ref<lib::RefCounted>(new Obj),
+                             REBOUND_RIGHT_DUPLICATE | REBOUND_RIGHT_MAP | REBOUND_RIGHT_READ);
+  auto gift = parent.give(h);
+  ASSERT_TRUE(gift.has_value());
+  const auto given = *child.add(gift->object, gift->rights);
+  gift = {};
+  EXPECT_TRUE(child.get<Obj>(given, REBOUND_RIGHT_MAP | REBOUND_RIGHT_READ).has_value());
+  EXPECT_EQ(child.get<Obj>(given, REBOUND_RIGHT_WRITE).error(), Error::access_denied);
+  ASSERT_TRUE(parent.close(h).has_value());
+  EXPECT_EQ(g_live, 1);  // the child's handle keeps it
+  EXPECT_EQ(parent.give(h).error(), Error::stale_handle);
+  const auto weak = *parent.add(lib::Ref<lib::RefCounted>(new Obj), REBOUND_RIGHT_READ);
+  EXPECT_EQ(parent.give(weak).error(), Error::access_denied);
+  EXPECT_EQ(parent.give(0).error(), Error::bad_handle);
+  parent.clear();
+  child.clear();
+  EXPECT_EQ(g_live, 0);
+}
+
 TEST(HandleTable, FullTableIsAnError) {
   HandleTable t;
   std::set<rebound_handle> seen;

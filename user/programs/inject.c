@@ -2,17 +2,7 @@
    call, and checks that it failed with kernel_fault, that the kernel's
    resource snapshot is unchanged, and that the same call then succeeds.
    Exits with the number of failed checks. */
-#include "rebound_sys.h"
-
-static int failures;
-
-static void check(const char* what, int ok) {
-  if (ok) return;
-  ++failures;
-  rb_print("CHECK FAILED: ");
-  rb_print(what);
-  rb_print("\n");
-}
+#include "rb_check.h"
 
 static int same(const struct rebound_resource_snapshot* a,
                 const struct rebound_resource_snapshot* b) {
@@ -62,6 +52,29 @@ int main(void) {
     check("spawn then succeeds", r.error == 0);
     check("child exits 0", RB_SYS1(REBOUND_SYS_PROCESS_WAIT, r.value).value == 0);
     RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, r.value);
+
+    /* memory_create: the object exists when it hits, its handle does not. */
+    RB_SYS1(REBOUND_SYS_DEBUG_SNAPSHOT, &before);
+    arm("memory.create", kinds[k]);
+    r = RB_SYS1(REBOUND_SYS_MEMORY_CREATE, 65536);
+    check("memory_create returns kernel_fault", r.error == kernel_fault);
+    RB_SYS1(REBOUND_SYS_DEBUG_SNAPSHOT, &after);
+    check("memory_create leaked nothing", same(&before, &after));
+    r = RB_SYS1(REBOUND_SYS_MEMORY_CREATE, 65536);
+    check("memory_create then succeeds", r.error == 0);
+
+    /* vm_map_memory: the region (holding the object) exists when it hits. */
+    const uint64_t memory = r.value;
+    RB_SYS1(REBOUND_SYS_DEBUG_SNAPSHOT, &before);
+    arm("vm.map_memory", kinds[k]);
+    r = RB_SYS5(REBOUND_SYS_VM_MAP_MEMORY, memory, 0x50000000, 0, 65536, REBOUND_VM_READ);
+    check("vm_map_memory returns kernel_fault", r.error == kernel_fault);
+    RB_SYS1(REBOUND_SYS_DEBUG_SNAPSHOT, &after);
+    check("vm_map_memory leaked nothing", same(&before, &after));
+    r = RB_SYS5(REBOUND_SYS_VM_MAP_MEMORY, memory, 0x50000000, 0, 65536, REBOUND_VM_READ);
+    check("vm_map_memory then succeeds", r.error == 0 && r.value == 0x50000000);
+    check("unmap the window", RB_SYS2(REBOUND_SYS_VM_UNMAP, 0x50000000, 65536).error == 0);
+    check("close the object", RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, memory).error == 0);
   }
   rb_print(failures == 0 ? "inject: all passed\n" : "inject: FAILED\n");
   return failures;

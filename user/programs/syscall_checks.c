@@ -37,7 +37,7 @@ int main(void) {
   expect("write: too long", RB_SYS2(REBOUND_SYS_DEBUG_WRITE, data, 1 << 20).error,
          E(invalid_argument));
   expect("snapshot: read-only target",
-         RB_SYS1(REBOUND_SYS_DEBUG_SNAPSHOT, (uint64_t)(uintptr_t)"read-only string").error,
+         RB_SYS1(REBOUND_SYS_DEBUG_SNAPSHOT, (uint64_t)(uintptr_t) "read-only string").error,
          E(bad_address));
   expect("snapshot: kernel", RB_SYS1(REBOUND_SYS_DEBUG_SNAPSHOT, kernel).error, E(bad_address));
   expect("spawn: bad name", RB_SYS4(REBOUND_SYS_PROCESS_SPAWN, unmapped, 5, 0, 0).error,
@@ -46,11 +46,15 @@ int main(void) {
          E(not_found));
   expect("spawn: bad argv", RB_SYS4(REBOUND_SYS_PROCESS_SPAWN, "hello", 5, kernel, 8).error,
          E(bad_address));
+  expect("spawn: bad handle to give",
+         RB_SYS5(REBOUND_SYS_PROCESS_SPAWN, "hello", 5, 0, 0, 0xffffffffull).error, E(bad_handle));
+  expect("spawn: stale handle to give",
+         RB_SYS5(REBOUND_SYS_PROCESS_SPAWN, "hello", 5, 0, 0, 0x00070001ull).error,
+         E(stale_handle));
 
   /* Bad, stale and insufficient handles. */
   expect("join: handle 0", RB_SYS1(REBOUND_SYS_THREAD_JOIN, 0).error, E(bad_handle));
-  expect("join: huge handle", RB_SYS1(REBOUND_SYS_THREAD_JOIN, 0xffffffffull).error,
-         E(bad_handle));
+  expect("join: huge handle", RB_SYS1(REBOUND_SYS_THREAD_JOIN, 0xffffffffull).error, E(bad_handle));
   expect("wait: never issued", RB_SYS1(REBOUND_SYS_PROCESS_WAIT, 0x00050001ull).error,
          E(stale_handle));
   expect("close: handle 0", RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, 0).error, E(bad_handle));
@@ -69,6 +73,8 @@ int main(void) {
   struct rb_result st = RB_SYS1(REBOUND_SYS_PROCESS_WAIT, weak.value);
   expect("wait through the duplicate", st.error, 0);
   expect("hello's status", st.value, 0);
+  expect("map a process handle",
+         RB_SYS5(REBOUND_SYS_VM_MAP_MEMORY, h, 0, 0, 4096, REBOUND_VM_READ).error, E(wrong_type));
   expect("close", RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, h).error, 0);
   expect("wait: stale", RB_SYS1(REBOUND_SYS_PROCESS_WAIT, h).error, E(stale_handle));
   expect("close: stale", RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, h).error, E(stale_handle));
@@ -78,7 +84,8 @@ int main(void) {
          E(invalid_argument));
   expect("map: W+X",
          RB_SYS3(REBOUND_SYS_VM_MAP, 0x50000000, 4096,
-                 REBOUND_VM_READ | REBOUND_VM_WRITE | REBOUND_VM_EXECUTE).error,
+                 REBOUND_VM_READ | REBOUND_VM_WRITE | REBOUND_VM_EXECUTE)
+             .error,
          E(invalid_argument));
   expect("map: kernel half", RB_SYS3(REBOUND_SYS_VM_MAP, kernel, 4096, REBOUND_VM_READ).error,
          E(out_of_range));
@@ -86,6 +93,52 @@ int main(void) {
          E(invalid_argument));
   expect("unmap: nothing there", RB_SYS2(REBOUND_SYS_VM_UNMAP, 0x60000000, 4096).error,
          E(not_found));
+
+  /* Memory objects: sizes, handles, rights, windows. */
+  expect("memory: size 0", RB_SYS1(REBOUND_SYS_MEMORY_CREATE, 0).error, E(invalid_argument));
+  expect("memory: unaligned size", RB_SYS1(REBOUND_SYS_MEMORY_CREATE, 100).error,
+         E(invalid_argument));
+  expect("memory: huge", RB_SYS1(REBOUND_SYS_MEMORY_CREATE, 1ull << 40).error, E(invalid_argument));
+  expect("map memory: handle 0",
+         RB_SYS5(REBOUND_SYS_VM_MAP_MEMORY, 0, 0, 0, 4096, REBOUND_VM_READ).error, E(bad_handle));
+  expect("map memory: stale handle",
+         RB_SYS5(REBOUND_SYS_VM_MAP_MEMORY, 0x00090002ull, 0, 0, 4096, REBOUND_VM_READ).error,
+         E(stale_handle));
+  struct rb_result m = RB_SYS1(REBOUND_SYS_MEMORY_CREATE, 2 * 4096);
+  expect("memory: create", m.error, 0);
+  expect("map memory: bad perms",
+         RB_SYS5(REBOUND_SYS_VM_MAP_MEMORY, m.value, 0, 0, 4096, 0x80).error, E(invalid_argument));
+  expect("map memory: W+X",
+         RB_SYS5(REBOUND_SYS_VM_MAP_MEMORY, m.value, 0, 0, 4096,
+                 REBOUND_VM_READ | REBOUND_VM_WRITE | REBOUND_VM_EXECUTE)
+             .error,
+         E(invalid_argument));
+  expect("map memory: past the end",
+         RB_SYS5(REBOUND_SYS_VM_MAP_MEMORY, m.value, 0, 4096, 2 * 4096, REBOUND_VM_READ).error,
+         E(out_of_range));
+  expect("map memory: offset wraps",
+         RB_SYS5(REBOUND_SYS_VM_MAP_MEMORY, m.value, 0, ~0ull << 12, 4096, REBOUND_VM_READ).error,
+         E(out_of_range));
+  expect("map memory: unaligned offset",
+         RB_SYS5(REBOUND_SYS_VM_MAP_MEMORY, m.value, 0, 12, 4096, REBOUND_VM_READ).error,
+         E(invalid_argument));
+  expect("map memory: kernel half",
+         RB_SYS5(REBOUND_SYS_VM_MAP_MEMORY, m.value, kernel, 0, 4096, REBOUND_VM_READ).error,
+         E(out_of_range));
+  struct rb_result rx = RB_SYS2(REBOUND_SYS_HANDLE_DUPLICATE, m.value,
+                                REBOUND_RIGHT_MAP | REBOUND_RIGHT_READ | REBOUND_RIGHT_EXECUTE);
+  expect("memory: duplicate read+execute", rx.error, 0);
+  expect(
+      "map memory: write without the right",
+      RB_SYS5(REBOUND_SYS_VM_MAP_MEMORY, rx.value, 0, 0, 4096, REBOUND_VM_READ | REBOUND_VM_WRITE)
+          .error,
+      E(access_denied));
+  expect("join a memory handle", RB_SYS1(REBOUND_SYS_THREAD_JOIN, m.value).error, E(wrong_type));
+  expect("memory: close", RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, m.value).error, 0);
+  expect("memory: close the duplicate", RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, rx.value).error, 0);
+  expect("map memory: closed handle",
+         RB_SYS5(REBOUND_SYS_VM_MAP_MEMORY, m.value, 0, 0, 4096, REBOUND_VM_READ).error,
+         E(stale_handle));
 
   rb_print(failures == 0 ? "syscall checks: all passed\n" : "syscall checks: FAILED\n");
   return failures;

@@ -1,11 +1,15 @@
 /* The first code of every user program: the kernel enters at _start with
-   argc and argv in the first two argument registers and the stack pointer
-   16-byte aligned on a stack whose top holds argv's strings. */
+   argc, argv and the handle its spawner gave (0: none) in the first three
+   argument registers and the stack pointer 16-byte aligned on a stack whose
+   top holds argv's strings. */
 #include "rebound_sys.h"
 
 int main(int argc, char** argv);
 
-__attribute__((noreturn, used)) void rb_start(uint64_t argc, char** argv) {
+rebound_handle rb_startup_handle;
+
+__attribute__((noreturn, used)) void rb_start(uint64_t argc, char** argv, uint64_t handle) {
+  rb_startup_handle = (rebound_handle)handle;
   rb_exit(main((int)argc, argv));
 }
 

@@ -27,7 +27,9 @@ static inline struct rb_result rb_syscall(uint64_t n, uint64_t a0, uint64_t a1, 
   register uint64_t x3 __asm__("x3") = a3;
   register uint64_t x4 __asm__("x4") = a4;
   register uint64_t x5 __asm__("x5") = a5;
-  __asm__ volatile("svc #0" : "+r"(x0), "+r"(x1), "+r"(x2) : "r"(x8), "r"(x3), "r"(x4), "r"(x5)
+  __asm__ volatile("svc #0"
+                   : "+r"(x0), "+r"(x1), "+r"(x2)
+                   : "r"(x8), "r"(x3), "r"(x4), "r"(x5)
                    : "memory");
   r.error = x0, r.value = x1, r.value2 = x2;
 #elif defined(__x86_64__)
@@ -52,6 +54,12 @@ static inline struct rb_result rb_syscall(uint64_t n, uint64_t a0, uint64_t a1, 
 #define RB_SYS3(n, a, b, c) rb_syscall((n), (uint64_t)(a), (uint64_t)(b), (uint64_t)(c), 0, 0, 0)
 #define RB_SYS4(n, a, b, c, d) \
   rb_syscall((n), (uint64_t)(a), (uint64_t)(b), (uint64_t)(c), (uint64_t)(d), 0, 0)
+#define RB_SYS5(n, a, b, c, d, e) \
+  rb_syscall((n), (uint64_t)(a), (uint64_t)(b), (uint64_t)(c), (uint64_t)(d), (uint64_t)(e), 0)
+
+/* The handle the spawner gave this process (PROCESS_SPAWN's fifth argument),
+   0 if none; set by crt0. */
+extern rebound_handle rb_startup_handle;
 
 static inline size_t rb_strlen(const char* s) {
   size_t n = 0;

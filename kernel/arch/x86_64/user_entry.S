@@ -193,10 +193,10 @@ x86_64_return_to_user:
   .cfi_endproc
   .size x86_64_return_to_user, . - x86_64_return_to_user
 
-// x86_64_enter_user(kernel_stack_top, pc, sp, arg0, arg1): the first entry
+// x86_64_enter_user(kernel_stack_top, pc, sp, arg0, arg1, arg2): the first entry
 // into user mode of a thread. Its kernel stack is abandoned: the interrupt
 // frame is built at its top, where every later entry saves the user context.
-// rdi/rsi are the arguments, every other register zero.
+// rdi/rsi/rdx are the arguments, every other register zero.
   .balign 16
   .global x86_64_enter_user
   .type x86_64_enter_user, @function
@@ -213,9 +213,9 @@ x86_64_enter_user:
   pushq %rsi                  // RIP
   mov %rcx, %rdi
   mov %r8, %rsi
+  mov %r9, %rdx
   xor %eax, %eax
   xor %ecx, %ecx
-  xor %edx, %edx
   xor %ebx, %ebx
   xor %ebp, %ebp
   xor %r8d, %r8d

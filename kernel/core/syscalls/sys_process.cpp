@@ -1,4 +1,5 @@
-// Processes: spawning from a boot image, waiting, killing.
+// Processes: spawning from a boot image (with a handle to give), waiting,
+// killing.
 #include "core/boot_images.h"
 #include "core/syscalls/syscall.h"
 
@@ -6,6 +7,11 @@ namespace core::syscalls {
 
 Result<Values> sys_process_spawn(Args a) {
   Process& p = caller();
+  HandleTable::Gift gift;
+  if (a[4] != 0) {
+    TRY(given, p.handles().give(static_cast<rebound_handle>(a[4])));
+    gift = std::move(given);
+  }
   char name[32];
   if (a[1] == 0 || a[1] >= sizeof name) return fail(Error::invalid_argument);
   TRY_VOID(p.space()->copy_in(name, a[0], a[1]));
@@ -15,7 +21,7 @@ Result<Values> sys_process_spawn(Args a) {
   TRY_VOID(p.space()->copy_in(argv, a[2], a[3]));
   const BootImage* image = find_boot_image(name, a[1]);
   if (image == nullptr) return fail(Error::not_found);
-  TRY(child, Process::spawn(image->name, image->data, image->size, argv, a[3]));
+  TRY(child, Process::spawn(image->name, image->data, image->size, argv, a[3], gift));
   auto handle = p.handles().add(child, REBOUND_RIGHTS_ALL);
   if (!handle) {
     child->kill(ExitStatus{-1, true, recovery::FaultKind::killed, 0});

@@ -43,6 +43,23 @@ Result<Values> sys_vm_map(Args a) {
   return Values{address, 0};
 }
 
+// A window on a memory object: the handle must allow mapping and every
+// permission asked for.
+Result<Values> sys_vm_map_memory(Args a) {
+  TRY(perms, perms_from(a[4]));
+  uint32_t needed = REBOUND_RIGHT_MAP;
+  if ((a[4] & REBOUND_VM_READ) != 0) needed |= REBOUND_RIGHT_READ;
+  if ((a[4] & REBOUND_VM_WRITE) != 0) needed |= REBOUND_RIGHT_WRITE;
+  if ((a[4] & REBOUND_VM_EXECUTE) != 0) needed |= REBOUND_RIGHT_EXECUTE;
+  TRY(memory, caller().handles().get<MemoryObject>(static_cast<rebound_handle>(a[0]), needed));
+  AddressSpace& space = *caller().space();
+  TRY(address, space.map_memory(a[1], std::move(memory), a[2], a[3], perms));
+  RegionUndo undo(space, address, a[3]);
+  recovery::fault_point("vm.map_memory");  // test builds: a failure after the region exists
+  undo.commit();
+  return Values{address, 0};
+}
+
 Result<Values> sys_vm_unmap(Args a) {
   TRY_VOID(caller().space()->unmap(a[0], a[1]));
   return Values{};

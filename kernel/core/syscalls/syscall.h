@@ -51,5 +51,7 @@ Result<Values> sys_process_wait(Args);
 Result<Values> sys_process_kill(Args);
 Result<Values> sys_debug_snapshot(Args);
 Result<Values> sys_debug_inject(Args);
+Result<Values> sys_memory_create(Args);
+Result<Values> sys_vm_map_memory(Args);
 
 }  // namespace core::syscalls
