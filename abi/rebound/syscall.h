@@ -26,16 +26,19 @@ enum rebound_syscall {
   REBOUND_SYS_THREAD_JOIN = 8,      /* (thread handle) -> (status word, fault address) */
   REBOUND_SYS_HANDLE_CLOSE = 9,     /* (handle) -> () */
   REBOUND_SYS_HANDLE_DUPLICATE = 10,/* (handle, rights) -> (new handle): rights may only shrink */
-  REBOUND_SYS_VM_MAP = 11,          /* (address, size, perms) -> (address): zero-fill on demand */
-  REBOUND_SYS_VM_UNMAP = 12,        /* (address, size) -> () */
-  REBOUND_SYS_VM_PROTECT = 13,      /* (address, size, perms) -> () */
+  /* VM calls act on the caller's address space, or on the one their last
+     argument is a handle to (with MAP; 0: the caller's). */
+  REBOUND_SYS_VM_MAP = 11,          /* (address, size, perms, space) -> (address): zero-fill on demand */
+  REBOUND_SYS_VM_UNMAP = 12,        /* (address, size, space) -> () */
+  REBOUND_SYS_VM_PROTECT = 13,      /* (address, size, perms, space) -> () */
   REBOUND_SYS_PROCESS_SPAWN = 14,   /* (image name, name len, argv block, block len, handle to give) -> (process handle) */
   REBOUND_SYS_PROCESS_WAIT = 15,    /* (process handle) -> (status word, fault address) */
   REBOUND_SYS_PROCESS_KILL = 16,    /* (process handle) -> () */
   REBOUND_SYS_DEBUG_SNAPSHOT = 17,  /* (struct rebound_resource_snapshot* out) -> () */
   REBOUND_SYS_DEBUG_INJECT = 18,    /* (site name, len, kind, count) -> (): test builds only */
   REBOUND_SYS_MEMORY_CREATE = 19,   /* (size) -> (memory handle): pages zero-filled on first touch */
-  REBOUND_SYS_VM_MAP_MEMORY = 20,   /* (memory handle, address, offset, size, perms) -> (address) */
+  REBOUND_SYS_VM_MAP_MEMORY = 20,   /* (memory handle, address, offset, size, perms, space) -> (address) */
+  REBOUND_SYS_PROCESS_SPACE = 21,   /* (process handle) -> (address space handle) */
   REBOUND_SYS_COUNT
 };
 
@@ -46,7 +49,8 @@ enum rebound_rights {
   REBOUND_RIGHT_DUPLICATE = 1u << 0, /* may be duplicated */
   REBOUND_RIGHT_WAIT = 1u << 1,      /* may be joined / waited for */
   REBOUND_RIGHT_KILL = 1u << 2,      /* may be killed */
-  REBOUND_RIGHT_MAP = 1u << 3,       /* (memory) may be mapped */
+  REBOUND_RIGHT_MAP = 1u << 3,       /* (memory) may be mapped; (address spaces) may be mapped
+                                        into; (processes) their address space may be had */
   REBOUND_RIGHT_READ = 1u << 4,      /* (memory) mappings may be readable */
   REBOUND_RIGHT_WRITE = 1u << 5,     /* (memory) mappings may be writable */
   REBOUND_RIGHT_EXECUTE = 1u << 6,   /* (memory) mappings may be executable */

@@ -35,6 +35,7 @@ constinit const Handler detail::kSyscallTable[REBOUND_SYS_COUNT] = {
     syscalls::sys_debug_inject,
     syscalls::sys_memory_create,
     syscalls::sys_vm_map_memory,
+    syscalls::sys_process_space,
 };
 
 // Cold: a fault caught in a system call (the common path is inline in

@@ -49,6 +49,13 @@ int main(int argc, char** argv) {
       case REBOUND_SYS_VM_UNMAP:
       case REBOUND_SYS_VM_PROTECT:  /* never our own code, data or stack */
         a[0] = 0x100000000ull + (a[0] & 0xfffff000ull);
+        if (next() % 2 == 0) a[n == REBOUND_SYS_VM_UNMAP ? 2 : 3] = 0; /* our space, often */
+        break;
+      case REBOUND_SYS_VM_MAP:
+        if (next() % 2 == 0) a[3] = 0;
+        break;
+      case REBOUND_SYS_VM_MAP_MEMORY:
+        if (next() % 2 == 0) a[5] = 0;
         break;
       case REBOUND_SYS_DEBUG_SNAPSHOT:  /* may write only where we can afford it */
         if (a[0] < 0x800000000000ull) a[0] = (uint64_t)(uintptr_t)&scratch;

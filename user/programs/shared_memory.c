@@ -6,12 +6,16 @@
    number of failed checks.
 
    As a child ("child" or "child-read-only" in argv[1]) it maps the handle it
-   was given and answers the parent through the shared page. */
+   was given and answers the parent through the shared page; as
+   "child-mapped" it also uses a window the parent mapped into its address
+   space through a handle to that space. */
 #include "rb_check.h"
 
 #define PAGE 4096
 #define MAGIC 0x5eb0a4d5eb0a4d00ull
 #define ANSWER 0x0a45e2ull
+#define ANSWER_MAPPED 0x3a99edull
+#define WINDOW 0x60000000ull /* where the parent maps page 1 into a "child-mapped" */
 
 static int same_text(const char* a, const char* b) {
   while (*a != '\0' && *a == *b) ++a, ++b;
@@ -26,7 +30,7 @@ static volatile uint64_t* map(rebound_handle h, uint64_t offset, uint64_t size, 
 }
 
 /* The child's side: the object is 3 pages; the parent wrote MAGIC at its start. */
-static int child(int read_only) {
+static int child(int read_only, int parent_maps) {
   uint64_t error;
   check("given a handle", rb_startup_handle != 0);
   volatile uint64_t* rw =
@@ -40,6 +44,16 @@ static int child(int read_only) {
   check("child maps the object", error == 0);
   if (rw == 0) return 100;
   check("child sees the parent's write", rw[0] == MAGIC);
+  if (parent_maps) {
+    /* The parent raises word 2 once it has mapped page 1 at WINDOW here. */
+    for (int i = 0; i < 5000 && rw[2] == 0; ++i) rb_sleep(1000000);
+    check("the parent mapped the window in time", rw[2] == 1);
+    if (rw[2] != 1) return failures;
+    volatile uint64_t* window = (volatile uint64_t*)(uintptr_t)WINDOW;
+    check("the window is page 1", window[5] == 77);
+    window[6] = ANSWER_MAPPED;
+    return failures;
+  }
   rw[PAGE / 8 * 2 + 1] = ANSWER; /* page 2, second word */
   return failures;
 }
@@ -50,21 +64,31 @@ static uint64_t live_memory_objects(void) {
   return s.objects[REBOUND_OBJECT_MEMORY];
 }
 
-static uint64_t run_child(const char* mode, rebound_handle give) {
+static uint64_t spawn_child(const char* mode, rebound_handle give) {
   char argv[48] = "shared_memory";
   size_t n = rb_strlen(argv) + 1;
   for (size_t i = 0; mode[i] != '\0'; ++i) argv[n++] = mode[i];
   argv[n++] = '\0';
   struct rb_result c = RB_SYS5(REBOUND_SYS_PROCESS_SPAWN, "shared_memory", 13, argv, n, give);
   check("spawn with a handle", c.error == 0);
-  if (c.error != 0) return ~0ull;
-  struct rb_result st = RB_SYS1(REBOUND_SYS_PROCESS_WAIT, c.value);
-  RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, c.value);
+  return c.error == 0 ? c.value : 0;
+}
+
+/* Waits for the child, closes its handle, returns its status word. */
+static uint64_t reap(uint64_t process) {
+  struct rb_result st = RB_SYS1(REBOUND_SYS_PROCESS_WAIT, process);
+  RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, process);
   return st.error == 0 ? st.value : ~0ull;
 }
 
+static uint64_t run_child(const char* mode, rebound_handle give) {
+  const uint64_t process = spawn_child(mode, give);
+  return process != 0 ? reap(process) : ~0ull;
+}
+
 int main(int argc, char** argv) {
-  if (argc > 1) return child(same_text(argv[1], "child-read-only"));
+  if (argc > 1)
+    return child(same_text(argv[1], "child-read-only"), same_text(argv[1], "child-mapped"));
 
   const uint64_t objects_before = live_memory_objects();
   uint64_t error;
@@ -124,6 +148,28 @@ int main(int argc, char** argv) {
   check("child with the handle exits 0", run_child("child", h) == 0);
   check("the child's write is seen here", b[PAGE / 8 * 2 + 1] == ANSWER);
   check("child with the read-only handle exits 0", run_child("child-read-only", ro.value) == 0);
+
+  /* Mapping into another process: through a handle to its address space. */
+  const uint64_t mapped = spawn_child("child-mapped", h);
+  struct rb_result space = RB_SYS1(REBOUND_SYS_PROCESS_SPACE, mapped);
+  check("the child's address space", space.error == 0);
+  struct rb_result w = RB_SYS6(REBOUND_SYS_VM_MAP_MEMORY, h, WINDOW, PAGE, PAGE,
+                               REBOUND_VM_READ | REBOUND_VM_WRITE, space.value);
+  check("map a window into the child", w.error == 0 && w.value == WINDOW);
+  check("an anonymous region in the child",
+        RB_SYS4(REBOUND_SYS_VM_MAP, WINDOW + 16 * PAGE, PAGE, REBOUND_VM_READ, space.value).error ==
+            0);
+  a[2] = 1; /* tell the child */
+  check("child using the window exits 0", RB_SYS1(REBOUND_SYS_PROCESS_WAIT, mapped).value == 0);
+  check("the child's write through the window is seen here", a[PAGE / 8 + 6] == ANSWER_MAPPED);
+  check("an ended process has no space",
+        RB_SYS1(REBOUND_SYS_PROCESS_SPACE, mapped).error == not_found);
+  RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, mapped);
+  /* The handle keeps the space (not the process) alive: its regions can
+     still be removed, and with the handle it goes. */
+  check("unmap the window in the ended child",
+        RB_SYS3(REBOUND_SYS_VM_UNMAP, WINDOW, PAGE, space.value).error == 0);
+  check("close the space", RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, space.value).error == 0);
 
   /* Handles closed, mappings kept: the object lives on. */
   check("close", RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, h).error == 0);

@@ -134,6 +134,68 @@ int main(void) {
           .error,
       E(access_denied));
   expect("join a memory handle", RB_SYS1(REBOUND_SYS_THREAD_JOIN, m.value).error, E(wrong_type));
+
+  /* Address-space handles: from a process handle with MAP; the last
+     argument of every VM call. */
+  expect("space: handle 0", RB_SYS1(REBOUND_SYS_PROCESS_SPACE, 0).error, E(bad_handle));
+  expect("space: of a memory handle", RB_SYS1(REBOUND_SYS_PROCESS_SPACE, m.value).error,
+         E(wrong_type));
+  struct rb_result spinner = RB_SYS4(REBOUND_SYS_PROCESS_SPAWN, "spin", 4,
+                                     "spin\0"
+                                     "20000",
+                                     11);
+  expect("spawn a spinner (killed below)", spinner.error, 0);
+  struct rb_result waiter =
+      RB_SYS2(REBOUND_SYS_HANDLE_DUPLICATE, spinner.value, REBOUND_RIGHT_WAIT | REBOUND_RIGHT_KILL);
+  expect("space: process handle without MAP",
+         RB_SYS1(REBOUND_SYS_PROCESS_SPACE, waiter.value).error, E(access_denied));
+  struct rb_result space = RB_SYS1(REBOUND_SYS_PROCESS_SPACE, spinner.value);
+  expect("space", space.error, 0);
+  struct rb_result blind =
+      RB_SYS2(REBOUND_SYS_HANDLE_DUPLICATE, space.value, REBOUND_RIGHT_DUPLICATE);
+  expect("space: duplicate without MAP", blind.error, 0);
+  expect("vm_map: space without MAP",
+         RB_SYS4(REBOUND_SYS_VM_MAP, 0x50000000, 4096, REBOUND_VM_READ, blind.value).error,
+         E(access_denied));
+  expect("vm_unmap: space without MAP",
+         RB_SYS3(REBOUND_SYS_VM_UNMAP, 0x50000000, 4096, blind.value).error, E(access_denied));
+  expect("vm_protect: space without MAP",
+         RB_SYS4(REBOUND_SYS_VM_PROTECT, 0x50000000, 4096, REBOUND_VM_READ, blind.value).error,
+         E(access_denied));
+  expect(
+      "map memory: space without MAP",
+      RB_SYS6(REBOUND_SYS_VM_MAP_MEMORY, m.value, 0, 0, 4096, REBOUND_VM_READ, blind.value).error,
+      E(access_denied));
+  expect("vm_map: a memory handle as the space",
+         RB_SYS4(REBOUND_SYS_VM_MAP, 0x50000000, 4096, REBOUND_VM_READ, m.value).error,
+         E(wrong_type));
+  expect("vm_map: a process handle as the space",
+         RB_SYS4(REBOUND_SYS_VM_MAP, 0x50000000, 4096, REBOUND_VM_READ, spinner.value).error,
+         E(wrong_type));
+  expect("vm_unmap: bad space handle",
+         RB_SYS3(REBOUND_SYS_VM_UNMAP, 0x50000000, 4096, 0xffffffffull).error, E(bad_handle));
+  expect("vm_map into the spinner",
+         RB_SYS4(REBOUND_SYS_VM_MAP, 0x50000000, 4096, REBOUND_VM_READ, space.value).error, 0);
+  expect("vm_protect in the spinner",
+         RB_SYS4(REBOUND_SYS_VM_PROTECT, 0x50000000, 4096, REBOUND_VM_READ | REBOUND_VM_WRITE,
+                 space.value)
+             .error,
+         0);
+  expect("vm_unmap in the spinner",
+         RB_SYS3(REBOUND_SYS_VM_UNMAP, 0x50000000, 4096, space.value).error, 0);
+  expect("vm_unmap: nothing left there",
+         RB_SYS3(REBOUND_SYS_VM_UNMAP, 0x50000000, 4096, space.value).error, E(not_found));
+  expect("kill the spinner", RB_SYS1(REBOUND_SYS_PROCESS_KILL, spinner.value).error, 0);
+  expect("wait for it", RB_SYS1(REBOUND_SYS_PROCESS_WAIT, waiter.value).error, 0);
+  expect("space: of an ended process", RB_SYS1(REBOUND_SYS_PROCESS_SPACE, spinner.value).error,
+         E(not_found));
+  RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, blind.value);
+  RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, space.value);
+  expect("vm_map: closed space handle",
+         RB_SYS4(REBOUND_SYS_VM_MAP, 0x50000000, 4096, REBOUND_VM_READ, space.value).error,
+         E(stale_handle));
+  RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, waiter.value);
+  RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, spinner.value);
   expect("memory: close", RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, m.value).error, 0);
   expect("memory: close the duplicate", RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, rx.value).error, 0);
   expect("map memory: closed handle",

@@ -56,6 +56,9 @@ static inline struct rb_result rb_syscall(uint64_t n, uint64_t a0, uint64_t a1, 
   rb_syscall((n), (uint64_t)(a), (uint64_t)(b), (uint64_t)(c), (uint64_t)(d), 0, 0)
 #define RB_SYS5(n, a, b, c, d, e) \
   rb_syscall((n), (uint64_t)(a), (uint64_t)(b), (uint64_t)(c), (uint64_t)(d), (uint64_t)(e), 0)
+#define RB_SYS6(n, a, b, c, d, e, f)                                                         \
+  rb_syscall((n), (uint64_t)(a), (uint64_t)(b), (uint64_t)(c), (uint64_t)(d), (uint64_t)(e), \
+             (uint64_t)(f))
 
 /* The handle the spawner gave this process (PROCESS_SPAWN's fifth argument),
    0 if none; set by crt0. */

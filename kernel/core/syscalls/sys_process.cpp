@@ -1,5 +1,5 @@
 // Processes: spawning from a boot image (with a handle to give), waiting,
-// killing.
+// killing, reaching the address space.
 #include "core/boot_images.h"
 #include "core/syscalls/syscall.h"
 
@@ -35,6 +35,16 @@ Result<Values> sys_process_wait(Args a) {
       caller().handles().get<Process>(static_cast<rebound_handle>(a[0]), REBOUND_RIGHT_WAIT));
   if (child.get() == &caller()) return fail(Error::invalid_argument);
   return status_values(child->wait());
+}
+
+// A handle to a process's address space, to map memory into it (a process
+// that has ended has none: not_found).
+Result<Values> sys_process_space(Args a) {
+  TRY(child, caller().handles().get<Process>(static_cast<rebound_handle>(a[0]), REBOUND_RIGHT_MAP));
+  if (child->space() == nullptr) return fail(Error::not_found);
+  TRY(handle, caller().handles().add(Ref<AddressSpace>(child->space()),
+                                     REBOUND_RIGHT_DUPLICATE | REBOUND_RIGHT_MAP));
+  return Values{handle, 0};
 }
 
 Result<Values> sys_process_kill(Args a) {

@@ -1,4 +1,5 @@
-// The calling process's address space.
+// Address spaces: the caller's own, or one it holds a handle to (with MAP),
+// named by each call's last argument (0: the caller's).
 #include "core/syscalls/syscall.h"
 #include "recovery/fault_injection.h"
 
@@ -13,6 +14,12 @@ Result<mm::Perms> perms_from(uint64_t v) {
   if ((v & REBOUND_VM_WRITE) != 0) p |= mm::perm::write;
   if ((v & REBOUND_VM_EXECUTE) != 0) p |= mm::perm::execute;
   return p;
+}
+
+Result<Ref<AddressSpace>> target_space(uint64_t handle) {
+  if (handle == 0) return Ref<AddressSpace>(caller().space());
+  return caller().handles().get<AddressSpace>(static_cast<rebound_handle>(handle),
+                                              REBOUND_RIGHT_MAP);
 }
 
 // Removes a just-created region if the call fails after creating it.
@@ -35,7 +42,8 @@ class RegionUndo {
 
 Result<Values> sys_vm_map(Args a) {
   TRY(perms, perms_from(a[2]));
-  AddressSpace& space = *caller().space();
+  TRY(target, target_space(a[3]));
+  AddressSpace& space = *target;
   TRY(address, space.map_anonymous(a[0], a[1], perms));
   RegionUndo undo(space, address, a[1]);
   recovery::fault_point("vm.map");  // test builds: a failure after the region exists
@@ -52,7 +60,8 @@ Result<Values> sys_vm_map_memory(Args a) {
   if ((a[4] & REBOUND_VM_WRITE) != 0) needed |= REBOUND_RIGHT_WRITE;
   if ((a[4] & REBOUND_VM_EXECUTE) != 0) needed |= REBOUND_RIGHT_EXECUTE;
   TRY(memory, caller().handles().get<MemoryObject>(static_cast<rebound_handle>(a[0]), needed));
-  AddressSpace& space = *caller().space();
+  TRY(target, target_space(a[5]));
+  AddressSpace& space = *target;
   TRY(address, space.map_memory(a[1], std::move(memory), a[2], a[3], perms));
   RegionUndo undo(space, address, a[3]);
   recovery::fault_point("vm.map_memory");  // test builds: a failure after the region exists
@@ -61,13 +70,15 @@ Result<Values> sys_vm_map_memory(Args a) {
 }
 
 Result<Values> sys_vm_unmap(Args a) {
-  TRY_VOID(caller().space()->unmap(a[0], a[1]));
+  TRY(space, target_space(a[2]));
+  TRY_VOID(space->unmap(a[0], a[1]));
   return Values{};
 }
 
 Result<Values> sys_vm_protect(Args a) {
   TRY(perms, perms_from(a[2]));
-  TRY_VOID(caller().space()->protect(a[0], a[1], perms));
+  TRY(space, target_space(a[3]));
+  TRY_VOID(space->protect(a[0], a[1], perms));
   return Values{};
 }
 

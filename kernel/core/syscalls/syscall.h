@@ -53,5 +53,6 @@ Result<Values> sys_debug_snapshot(Args);
 Result<Values> sys_debug_inject(Args);
 Result<Values> sys_memory_create(Args);
 Result<Values> sys_vm_map_memory(Args);
+Result<Values> sys_process_space(Args);
 
 }  // namespace core::syscalls
