@@ -196,6 +196,8 @@ int main(void) {
          E(stale_handle));
   RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, waiter.value);
   RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, spinner.value);
+  expect("space: stale process handle", RB_SYS1(REBOUND_SYS_PROCESS_SPACE, spinner.value).error,
+         E(stale_handle));
   expect("memory: close", RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, m.value).error, 0);
   expect("memory: close the duplicate", RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, rx.value).error, 0);
   expect("map memory: closed handle",
