@@ -34,6 +34,7 @@ labels = {
     "user_yield_switch": "thread switch: yield between two user threads",
     "user_page_fault": "demand-zero page fault (user, 4 KiB)",
     "user_spawn_exit_wait": "spawn + exit + wait of a process from an ELF in memory",
+    "user_ipc_round_trip": "IPC call + reply, 6 words, another process (slow path)",
 }
 for a in archs:
     for line in open(f"build/bench/{a}.log"):
@@ -57,13 +58,15 @@ for line in open("tools/bench_peers.txt"):
         op, peer = key.split(".")
         peers.setdefault(op, []).append((peer, {"aarch64": int(a64), "x86_64": int(x86)}, " ".join(what)))
 targets = {"user_null_syscall": ("at most 120", lambda v, p: v <= 120),
-           "user_page_fault": ("below Linux", lambda v, p: v < p["linux"])}
+           "user_page_fault": ("below Linux", lambda v, p: v < p["linux"]),
+           "user_ipc_round_trip": ("<= 1.5x seL4", lambda v, p: v <= p["sel4"] * 3 // 2)}
 print("\nbeside Linux and seL4 in the same QEMU (tools/bench_peers.txt)\n")
 print(f"| {'operation':<34} | {'arch':<7} | {'Rebound':>9} | {'Linux':>9} | {'seL4':>6} | {'target':<18} |")
 print(f"|{'-'*36}|{'-'*9}|{'-'*11}|{'-'*11}|{'-'*8}|{'-'*20}|")
 short = {"user_null_syscall": "null system call (Linux: getppid)",
          "user_page_fault": "demand-zero page fault, 4 KiB",
-         "user_spawn_exit_wait": "spawn+exit+wait (Linux: fork+exec)"}
+         "user_spawn_exit_wait": "spawn+exit+wait (Linux: fork+exec)",
+         "user_ipc_round_trip": "IPC round trip (Linux: pipe)"}
 for op in short:
     for a in archs:
         v = rows.get(op, {}).get(a)

@@ -20,6 +20,7 @@ enum rebound_object_type {
   REBOUND_OBJECT_ADDRESS_SPACE = 4,
   REBOUND_OBJECT_PROCESS = 5,
   REBOUND_OBJECT_MEMORY = 6, /* memory objects (shared regions) */
+  REBOUND_OBJECT_ENDPOINT = 7,
   REBOUND_OBJECT_TYPES = 8 /* room to grow within version 1 */
 };
 

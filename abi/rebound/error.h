@@ -28,6 +28,7 @@ enum rebound_error {
   unknown_syscall = 13, /* no system call has this number */
   wrong_type = 14,      /* a handle to another kind of object than the call takes */
   bad_image = 15,       /* a malformed or unsupported program image (ELF) */
+  peer_closed = 16,     /* IPC: the server is gone, or did not reply to this call */
 #ifdef __cplusplus
 };
 const char* to_string(Error e);

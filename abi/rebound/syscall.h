@@ -8,7 +8,14 @@
      x86_64  syscall rax  rdi rsi rdx r10 r8 r9      rax    rdx      r8
    error is 0 on success, else a value of enum rebound_error (error.h).
    All other registers are preserved (x86_64: rcx and r11 are clobbered by the
-   syscall instruction itself). */
+   syscall instruction itself).
+
+   IPC calls carry a message of REBOUND_IPC_WORDS words in registers, in and
+   out; the endpoint handle is argument 1:
+                  handle  message words 0-5            error
+     aarch64      x0      x1 x2 x3 x4 x5 x6            x0
+     x86_64       rdi     rdx r8 rsi r10 r9 r12        rax
+   (words 0 and 1 are the value registers of every other call). */
 #ifndef REBOUND_ABI_SYSCALL_H
 #define REBOUND_ABI_SYSCALL_H
 
@@ -39,6 +46,12 @@ enum rebound_syscall {
   REBOUND_SYS_MEMORY_CREATE = 19,   /* (size) -> (memory handle): pages zero-filled on first touch */
   REBOUND_SYS_VM_MAP_MEMORY = 20,   /* (memory handle, address, offset, size, perms, space) -> (address) */
   REBOUND_SYS_PROCESS_SPACE = 21,   /* (process handle) -> (address space handle) */
+  /* IPC (message registers below): */
+  REBOUND_SYS_ENDPOINT_CREATE = 22, /* () -> (endpoint handle) */
+  REBOUND_SYS_IPC_CALL = 23,        /* (endpoint handle, message) -> (reply message) */
+  REBOUND_SYS_IPC_REPLY_RECEIVE = 24, /* (endpoint handle, reply) -> (next call's message) */
+  REBOUND_SYS_IPC_REPLY = 25,       /* (-, reply) -> () */
+  REBOUND_SYS_IPC_RECEIVE = 26,     /* (endpoint handle) -> (a call's message); a reply owed fails */
   REBOUND_SYS_COUNT
 };
 
@@ -54,8 +67,13 @@ enum rebound_rights {
   REBOUND_RIGHT_READ = 1u << 4,      /* (memory) mappings may be readable */
   REBOUND_RIGHT_WRITE = 1u << 5,     /* (memory) mappings may be writable */
   REBOUND_RIGHT_EXECUTE = 1u << 6,   /* (memory) mappings may be executable */
-  REBOUND_RIGHTS_ALL = 0x7f
+  REBOUND_RIGHT_CALL = 1u << 7,      /* (endpoints) may be called */
+  REBOUND_RIGHT_RECEIVE = 1u << 8,   /* (endpoints) may receive calls and reply; the endpoint
+                                        closes when the last such handle goes */
+  REBOUND_RIGHTS_ALL = 0x1ff
 };
+
+#define REBOUND_IPC_WORDS 6
 
 /* vm perms */
 enum rebound_vm_perms {

@@ -23,6 +23,7 @@ Result<rebound_handle> HandleTable::add(lib::Ref<lib::RefCounted> object, uint32
     s.object = std::move(object);
     s.rights = rights & REBOUND_RIGHTS_ALL;
     ++live_;
+    s.object->handles_changed(+1, s.rights);
     return encode(i, s.generation);
   }
   return fail(Error::limit_reached);
@@ -31,6 +32,7 @@ Result<rebound_handle> HandleTable::add(lib::Ref<lib::RefCounted> object, uint32
 Result<void> HandleTable::close(rebound_handle h) {
   TRY(found, find(h));
   Slot& s = const_cast<Slot&>(*found);
+  s.object->handles_changed(-1, s.rights);
   s.object.reset();
   s.rights = 0;
   if (++s.generation == 0) s.generation = 1;  // generation 0 would make handle 0 possible
@@ -54,6 +56,7 @@ Result<rebound_handle> HandleTable::duplicate(rebound_handle h, uint32_t rights)
 void HandleTable::clear() {
   for (Slot& s : slots_) {
     if (!s.object) continue;
+    s.object->handles_changed(-1, s.rights);
     s.object.reset();
     if (++s.generation == 0) s.generation = 1;
   }

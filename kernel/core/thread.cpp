@@ -2,6 +2,7 @@
 
 #include "arch/arch.h"
 #include "core/big_kernel_lock.h"
+#include "core/endpoint.h"
 #include "core/process.h"
 #include "core/scheduler.h"
 #include "recovery/catch_unwind.h"
@@ -64,6 +65,7 @@ void Thread::start(void* self) {
 }
 
 void Thread::exit_current(const ExitStatus& status) {
+  Endpoint::abandon_reply(current_thread().ipc());  // its caller must not wait forever
   if (Process* p = current_thread().process()) p->thread_ended(status);
   Scheduler::current().exit(status);
 }

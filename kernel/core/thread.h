@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "core/exit_status.h"
+#include "core/ipc_state.h"
 #include "core/kernel_object.h"
 #include "core/program_loader.h"
 #include "core/wait_queue.h"
@@ -47,6 +48,8 @@ class Thread final : public KernelObject {
   uintptr_t stack_top() const { return stack_ ? stack_->top() : 0; }
   // The process of a user thread, nullptr for a kernel thread.
   Process* process() const { return process_.get(); }
+  // Its IPC message and reply capability (core/endpoint.h).
+  IpcState& ipc() { return ipc_; }
 
   // Blocks until this thread is dead; returns its exit status.
   ExitStatus join();
@@ -81,6 +84,7 @@ class Thread final : public KernelObject {
   Ref<Thread> self_;          // from start until dead and switched away from
   Ref<Process> process_;
   UserEntry user_entry_{};
+  IpcState ipc_;
   lib::Counted<REBOUND_OBJECT_THREAD> counted_;
 };
 

@@ -36,6 +36,11 @@ constinit const Handler detail::kSyscallTable[REBOUND_SYS_COUNT] = {
     syscalls::sys_memory_create,
     syscalls::sys_vm_map_memory,
     syscalls::sys_process_space,
+    syscalls::sys_endpoint_create,
+    syscalls::sys_ipc_call,
+    syscalls::sys_ipc_reply_receive,
+    syscalls::sys_ipc_reply,
+    syscalls::sys_ipc_receive,
 };
 
 // Cold: a fault caught in a system call (the common path is inline in

@@ -11,11 +11,16 @@ void WaitQueue::wait() {
 }
 
 unsigned WaitQueue::wake_one() {
-  auto* t = static_cast<Thread*>(waiters_.front());
+  Thread* t = dequeue();
   if (t == nullptr) return 0;
-  waiters_.remove(t->queue_node_);
   Scheduler::wake(*t);
   return 1;
+}
+
+Thread* WaitQueue::dequeue() {
+  auto* t = static_cast<Thread*>(waiters_.front());
+  if (t != nullptr) waiters_.remove(t->queue_node_);
+  return t;
 }
 
 unsigned WaitQueue::wake_all() {

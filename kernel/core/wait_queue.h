@@ -15,6 +15,9 @@ class WaitQueue {
   // Makes the first / every waiting thread ready. Returns how many woke.
   unsigned wake_one();
   unsigned wake_all();
+  // Takes the first waiting thread off the queue and leaves it blocked (for
+  // whoever will wake it later); nullptr if none waits.
+  Thread* dequeue();
   bool empty() const;
 
  private:

@@ -93,6 +93,15 @@ KTEST(processes_share_memory_objects_and_leave_no_trace) {
   KEXPECT(ktest::Snapshot::take().same_as(before));
 }
 
+KTEST(ipc_echo_calls_and_dead_servers_leave_no_trace) {
+  (void)run("ipc_client", "10");  // first use grows the heaps
+  const ktest::Snapshot before = ktest::Snapshot::take();
+  const ExitStatus s = run("ipc_client", "100000");
+  KEXPECT(!s.killed);
+  KEXPECT_EQ(s.code, 0);
+  KEXPECT(ktest::Snapshot::take().same_as(before));
+}
+
 KTEST(faults_injected_in_syscalls_are_recovered_without_leaks) {
   const ExitStatus s = run("inject");
   KEXPECT(!s.killed);

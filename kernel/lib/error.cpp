@@ -19,6 +19,7 @@ const char* to_string(Error e) {
     case Error::unknown_syscall: return "unknown system call";
     case Error::wrong_type: return "wrong object type";
     case Error::bad_image: return "bad program image";
+    case Error::peer_closed: return "peer closed";
   }
   return "unknown error";
 }

@@ -18,6 +18,13 @@ class RefCounted {
   // Returns true when this was the last reference.
   bool release() { return count_.fetch_sub(1, std::memory_order_acq_rel) == 1; }
   uint32_t ref_count() const { return count_.load(std::memory_order_relaxed); }
+  // A handle with `rights` to this object was made (+1) or closed (-1). For
+  // objects whose state depends on who holds handles (an endpoint closes
+  // when no handle may receive on it any more).
+  virtual void handles_changed(int delta, uint32_t rights) {
+    (void)delta;
+    (void)rights;
+  }
 
  protected:
   virtual ~RefCounted() = default;

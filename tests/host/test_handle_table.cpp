@@ -91,6 +91,30 @@ TEST(HandleTable, GivingNeedsDuplicateAndKeepsTheRights) {
   EXPECT_EQ(g_live, 0);
 }
 
+struct Watched : lib::RefCounted {
+  int handles = 0, receivers = 0;
+  void handles_changed(int delta, uint32_t rights) override {
+    handles += delta;
+    if ((rights & REBOUND_RIGHT_RECEIVE) != 0) receivers += delta;
+  }
+  void destroy() override { delete this; }
+};
+
+TEST(HandleTable, ObjectsHearOfEveryHandleMadeAndClosed) {
+  HandleTable t;
+  lib::Ref<Watched> w(new Watched);
+  const auto h = *t.add(w, REBOUND_RIGHT_DUPLICATE | REBOUND_RIGHT_RECEIVE);
+  const auto d = *t.duplicate(h, REBOUND_RIGHT_CALL);
+  EXPECT_EQ(w->handles, 2);
+  EXPECT_EQ(w->receivers, 1);
+  ASSERT_TRUE(t.close(h).has_value());
+  EXPECT_EQ(w->receivers, 0);
+  EXPECT_EQ(w->handles, 1);
+  t.clear();
+  EXPECT_EQ(w->handles, 0);
+  (void)d;
+}
+
 TEST(HandleTable, FullTableIsAnError) {
   HandleTable t;
   std::set<rebound_handle> seen;

@@ -54,5 +54,19 @@ int main(void) {
     RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, c.value);
   }
   report("user_spawn_exit_wait", (rb_clock() - t) / kSpawns);
+
+  /* IPC round trip with a 6-word message to a server in another process
+     (echo_server; word 0 = 0xec40e1 tells it to exit). */
+  struct rb_result ep = RB_SYS0(REBOUND_SYS_ENDPOINT_CREATE);
+  struct rb_result server =
+      RB_SYS5(REBOUND_SYS_PROCESS_SPAWN, "echo_server", 11, "echo_server", 12, ep.value);
+  struct rb_message m = {{1, 2, 3, 4, 5, 6}};
+  rb_ipc(REBOUND_SYS_IPC_CALL, ep.value, &m); /* the server is up */
+  t = rb_clock();
+  for (int i = 0; i < kCalls / 4; ++i) rb_ipc(REBOUND_SYS_IPC_CALL, ep.value, &m);
+  report("user_ipc_round_trip", (rb_clock() - t) / (kCalls / 4));
+  m.w[0] = 0xec40e1;
+  rb_ipc(REBOUND_SYS_IPC_CALL, ep.value, &m);
+  RB_SYS1(REBOUND_SYS_PROCESS_WAIT, server.value);
   return 0;
 }

@@ -63,6 +63,11 @@ int main(int argc, char** argv) {
       case REBOUND_SYS_PROCESS_WAIT:
       case REBOUND_SYS_THREAD_JOIN: break;                         /* never-issued handles fail */
       case REBOUND_SYS_DEBUG_INJECT: n = REBOUND_SYS_NULL; break;  /* not a fuzz target */
+      case REBOUND_SYS_IPC_CALL:
+      case REBOUND_SYS_IPC_RECEIVE:
+      case REBOUND_SYS_IPC_REPLY_RECEIVE: /* a live endpoint nobody serves would block us */
+        a[0] = (a[0] & 0x1ff) | 0x7ff00000ull; /* a bad or stale handle */
+        break;
       case REBOUND_SYS_DEBUG_WRITE:  /* bad pointers, or nothing: keep the console readable */
         if (next() % 2 == 0) a[0] = 0xffff800000000000ull + (a[0] & 0xffffff);
         else a[1] = 0;

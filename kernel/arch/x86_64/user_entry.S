@@ -51,23 +51,25 @@
 // so that every entry from user mode has the same frame.
 //
 // Below the frame the entry stores the six argument registers in their ABI
-// order (rdi rsi rdx r10 r8 r9: SYSCALL_ARGS), which the C++ code reads as
-// the system call's arguments, and the exit restores them from there: rax
-// (the number, passed in a register), rdx and r8 come back from the frame,
-// where the C++ code writes the result. Nothing else is saved: rcx and r11
-// belong to SYSCALL itself, and rbx, rbp and r12-r15 are callee-saved, so
+// order (rdi rsi rdx r10 r8 r9: SYSCALL_ARGS), and r12, the last IPC message
+// register (arch/ipc_registers.h), which the C++ code reads as the system
+// call's arguments, and the exit restores them from there: rax (the number,
+// passed in a register), rdx and r8 come back from the frame, where the C++
+// code writes the result. Nothing else is saved: rcx and r11 belong to
+// SYSCALL itself, and rbx, rbp, r13-r15 (and r12) are callee-saved, so
 // every function the call runs -- and a context switch -- gives them back,
 // and nothing reads them from the frame of a system call (a fault report
 // uses RIP; a killed thread never returns). The frame's other register
 // slots, and CR2's, are left as they were until the rare IRETQ exit
 // completes them.
-#define SYSCALL_ARGS 48
+#define SYSCALL_ARGS 64  // 7 registers and a pad: the C++ call keeps RSP 16-aligned
 #define ARG_RDI 0
 #define ARG_RSI 8
 #define ARG_RDX 16
 #define ARG_R10 24
 #define ARG_R8 32
 #define ARG_R9 40
+#define ARG_R12 48
   .balign 16
   .global x86_64_syscall_entry
   .type x86_64_syscall_entry, @function
@@ -94,6 +96,7 @@ x86_64_syscall_entry:
   mov %r10, ARG_R10(%rsp)
   mov %r8, ARG_R8(%rsp)
   mov %r9, ARG_R9(%rsp)
+  mov %r12, ARG_R12(%rsp)
   lea SYSCALL_ARGS(%rsp), %rdi  // the frame
   mov %rsp, %rsi              // the arguments
   mov %rax, %rdx              // the number (DF is clear: SFMASK)
@@ -116,6 +119,7 @@ x86_64_syscall_entry:
   mov ARG_RSI(%rsp), %rsi
   mov ARG_R10(%rsp), %r10
   mov ARG_R9(%rsp), %r9
+  mov ARG_R12(%rsp), %r12
   mov SYSCALL_ARGS + FRAME_RSP(%rsp), %rsp
   swapgs
   sysretq
@@ -130,6 +134,7 @@ x86_64_syscall_entry:
   mov %rax, SYSCALL_ARGS + FRAME_R10(%rsp)
   mov ARG_R9(%rsp), %rax
   mov %rax, SYSCALL_ARGS + FRAME_R9(%rsp)
+  mov ARG_R12(%rsp), %r12
   add $SYSCALL_ARGS, %rsp
   .cfi_def_cfa %rsp, FRAME_SIZE
   mov %rbx, FRAME_RBX(%rsp)

@@ -16,7 +16,7 @@ namespace core::syscalls {
 struct Values {
   uint64_t v0 = 0, v1 = 0;
 };
-using Args = const uint64_t*;  // six registers
+using Args = const uint64_t*;  // six registers (seven for IPC: arch/ipc_registers.h)
 using Handler = Result<Values> (*)(Args args);
 
 // The process of the calling thread (system calls come only from user threads).
@@ -54,5 +54,10 @@ Result<Values> sys_debug_inject(Args);
 Result<Values> sys_memory_create(Args);
 Result<Values> sys_vm_map_memory(Args);
 Result<Values> sys_process_space(Args);
+Result<Values> sys_endpoint_create(Args);
+Result<Values> sys_ipc_call(Args);
+Result<Values> sys_ipc_reply_receive(Args);
+Result<Values> sys_ipc_reply(Args);
+Result<Values> sys_ipc_receive(Args);
 
 }  // namespace core::syscalls

@@ -1,0 +1,86 @@
+#include "core/endpoint.h"
+
+#include "core/scheduler.h"
+#include "core/thread.h"
+
+namespace core {
+namespace {
+
+void fail_call(Thread& t) {
+  t.ipc().failed = true;
+  t.ipc().error = Error::peer_closed;
+  Scheduler::wake(t);
+}
+
+}  // namespace
+
+Result<Ref<Endpoint>> Endpoint::create() { return make_object<Endpoint>(); }
+
+// Every waiter holds a reference through its handle lookup, so none is left.
+Endpoint::~Endpoint() = default;
+
+Result<Message> Endpoint::call(const Message& m) {
+  if (closed_) return fail(Error::peer_closed);
+  Thread& self = current_thread();
+  IpcState& me = self.ipc();
+  me.message = m;
+  me.failed = false;
+  if (Thread* server = receivers_.dequeue()) {
+    // A server thread waits: hand it the call and wait for the reply.
+    IpcState& s = server->ipc();
+    s.message = m;
+    s.failed = false;
+    s.reply_to = Ref<Thread>(&self);
+    Scheduler::wake(*server);
+    Scheduler::current().block();
+  } else {
+    callers_.wait();  // received later, then replied to
+  }
+  if (me.failed) return fail(me.error);
+  return me.message;
+}
+
+Result<Message> Endpoint::receive() {
+  IpcState& me = current_thread().ipc();
+  abandon_reply(me);
+  if (closed_) return fail(Error::peer_closed);
+  if (Thread* caller = callers_.dequeue()) {
+    me.message = caller->ipc().message;
+    me.reply_to = Ref<Thread>(caller);  // it stays blocked until the reply
+    return me.message;
+  }
+  me.failed = false;
+  receivers_.wait();  // a caller fills in the message and reply_to
+  if (me.failed) return fail(me.error);
+  return me.message;
+}
+
+Result<void> Endpoint::reply(const Message& m) {
+  IpcState& me = current_thread().ipc();
+  if (!me.reply_to) return fail(Error::not_found);
+  const Ref<Thread> caller = std::move(me.reply_to);
+  caller->ipc().message = m;
+  caller->ipc().failed = false;
+  Scheduler::wake(*caller);
+  return {};
+}
+
+void Endpoint::abandon_reply(IpcState& state) {
+  if (!state.reply_to) return;
+  const Ref<Thread> caller = std::move(state.reply_to);
+  fail_call(*caller);
+}
+
+void Endpoint::close() {
+  closed_ = true;
+  while (Thread* t = callers_.dequeue()) fail_call(*t);
+  while (Thread* t = receivers_.dequeue()) fail_call(*t);
+}
+
+void Endpoint::handles_changed(int delta, uint32_t rights) {
+  if ((rights & REBOUND_RIGHT_RECEIVE) == 0) return;
+  receive_handles_ += delta;
+  if (receive_handles_ == 0 && delta < 0) close();
+}
+
+}  // namespace core

@@ -1,0 +1,52 @@
+// An IPC endpoint: synchronous calls from clients to the server threads that
+// receive on it. A call blocks its thread until a server thread has received
+// it and replied; a server thread owes a reply to one caller at a time, and
+// only that caller can get it. Nobody waits forever for a server that is
+// gone: when no handle with REBOUND_RIGHT_RECEIVE is left, the endpoint
+// closes and every call waiting on it, and every later one, ends with
+// Error::peer_closed; a server thread that ends, or receives again, without
+// replying fails its caller the same way.
+//
+// Runs under the big kernel lock, as the scheduler does.
+#pragma once
+#include "core/ipc_state.h"
+#include "core/kernel_object.h"
+#include "core/wait_queue.h"
+#include "lib/object_count.h"
+
+namespace core {
+
+class Endpoint final : public KernelObject {
+ public:
+  static Result<Ref<Endpoint>> create();
+  ~Endpoint() override;
+
+  // The calling thread sends `m` and waits for the reply, which it returns.
+  Result<Message> call(const Message& m);
+  // The calling (server) thread waits for a call and returns its message; it
+  // then owes the caller a reply (reply()). A reply still owed fails first.
+  Result<Message> receive();
+  // The calling thread replies `m` to the caller it owes; Error::not_found if
+  // it owes none.
+  static Result<void> reply(const Message& m);
+  // The current thread is ending or giving up its call: a reply it owes
+  // fails its caller with Error::peer_closed.
+  static void abandon_reply(IpcState& state);
+
+  bool closed() const { return closed_; }
+  void handles_changed(int delta, uint32_t rights) override;
+
+ private:
+  template <class T, class... Args>
+  friend Result<Ref<T>> make_object_in(mm::Heap& heap, Args&&... args);
+  Endpoint() = default;
+  void close();  // every waiting call fails; so do later ones
+
+  WaitQueue callers_;    // calls not yet received
+  WaitQueue receivers_;  // server threads waiting for a call
+  unsigned receive_handles_ = 0;
+  bool closed_ = false;
+  lib::Counted<REBOUND_OBJECT_ENDPOINT> counted_;
+};
+
+}  // namespace core
