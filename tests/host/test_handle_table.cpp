@@ -103,7 +103,7 @@ struct Watched : lib::RefCounted {
 TEST(HandleTable, ObjectsHearOfEveryHandleMadeAndClosed) {
   HandleTable t;
   lib::Ref<Watched> w(new Watched);
-  const auto h = *t.add(w, REBOUND_RIGHT_DUPLICATE | REBOUND_RIGHT_RECEIVE);
+  const auto h = *t.add(w, REBOUND_RIGHT_DUPLICATE | REBOUND_RIGHT_CALL | REBOUND_RIGHT_RECEIVE);
   const auto d = *t.duplicate(h, REBOUND_RIGHT_CALL);
   EXPECT_EQ(w->handles, 2);
   EXPECT_EQ(w->receivers, 1);
