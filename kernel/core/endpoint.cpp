@@ -29,7 +29,6 @@ Result<Message> Endpoint::call(const Message& m) {
     // A server thread waits: hand it the call and wait for the reply.
     IpcState& s = server->ipc();
     s.message = m;
-    s.failed = false;
     s.reply_to = Ref<Thread>(&self);
     Scheduler::wake(*server);
     Scheduler::current().block();
@@ -60,7 +59,6 @@ Result<void> Endpoint::reply(const Message& m) {
   if (!me.reply_to) return fail(Error::not_found);
   const Ref<Thread> caller = std::move(me.reply_to);
   caller->ipc().message = m;
-  caller->ipc().failed = false;
   Scheduler::wake(*caller);
   return {};
 }

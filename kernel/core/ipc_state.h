@@ -18,8 +18,10 @@ struct Message {
 };
 
 struct IpcState {
-  Message message;      // a caller's call, then its reply; a server's request
-  bool failed = false;  // the call ended without a reply (error says why)
+  Message message;  // a caller's call, then its reply; a server's request
+  // The wait ended without a message (error says why). Each thread clears it
+  // before it waits; only a failure sets it.
+  bool failed = false;
   Error error = Error::peer_closed;
   lib::Ref<Thread> reply_to;  // a server thread: the caller waiting for its reply
 };
