@@ -182,8 +182,7 @@ Result<void> AddressSpace::fault_in(Region& r, uintptr_t page) {
     TRY(phys, r.memory->frame(r.first_page + (page - r.start) / kPage));
     return table_.map(page, phys, kPage, r.perms | mm::perm::user);
   }
-  TRY(frame, mm::allocate_frames(0));
-  arch::zero_page(reinterpret_cast<void*>(arch::phys_to_virt(frame.phys())));
+  TRY(frame, mm::allocate_zeroed_frame());
   TRY_VOID(table_.map(page, frame.phys(), kPage, r.perms | mm::perm::user));
   frame.release();  // the mapping owns it; release_pages frees it
   ++resident_;

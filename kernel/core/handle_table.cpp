@@ -29,13 +29,16 @@ Result<rebound_handle> HandleTable::add(lib::Ref<lib::RefCounted> object, uint32
   return fail(Error::limit_reached);
 }
 
-Result<void> HandleTable::close(rebound_handle h) {
-  TRY(found, find(h));
-  Slot& s = const_cast<Slot&>(*found);
+void HandleTable::empty(Slot& s) {
   s.object->handles_changed(-1, s.rights);
   s.object.reset();
   s.rights = 0;
   if (++s.generation == 0) s.generation = 1;  // generation 0 would make handle 0 possible
+}
+
+Result<void> HandleTable::close(rebound_handle h) {
+  TRY(found, find(h));
+  empty(const_cast<Slot&>(*found));
   --live_;
   return {};
 }
@@ -47,18 +50,14 @@ Result<HandleTable::Gift> HandleTable::give(rebound_handle h) const {
 }
 
 Result<rebound_handle> HandleTable::duplicate(rebound_handle h, uint32_t rights) {
-  TRY(found, find(h));
-  if ((found->rights & REBOUND_RIGHT_DUPLICATE) == 0) return fail(Error::access_denied);
-  if ((rights & ~found->rights) != 0) return fail(Error::access_denied);
-  return add(found->object, rights);
+  TRY(gift, give(h));
+  if ((rights & ~gift.rights) != 0) return fail(Error::access_denied);
+  return add(std::move(gift.object), rights);
 }
 
 void HandleTable::clear() {
   for (Slot& s : slots_) {
-    if (!s.object) continue;
-    s.object->handles_changed(-1, s.rights);
-    s.object.reset();
-    if (++s.generation == 0) s.generation = 1;
+    if (s.object) empty(s);
   }
   live_ = 0;
 }

@@ -55,6 +55,7 @@ class HandleTable {
     uint16_t generation = 1;
   };
   Result<const Slot*> find(rebound_handle h) const;
+  void empty(Slot& s);  // drops the object; the slot's old handles go stale
 
   Slot slots_[kMaxHandles];
   unsigned live_ = 0;

@@ -32,14 +32,12 @@ Result<mm::PhysAddr> MemoryObject::frame(size_t index) {
   lib::LockGuard guard(lock_);
   mm::PhysAddr& list = lists_[index / kPerList];
   if (list == 0) {
-    TRY(frame, mm::allocate_frames(0));
-    arch::zero_page(reinterpret_cast<void*>(arch::phys_to_virt(frame.phys())));
+    TRY(frame, mm::allocate_zeroed_frame());
     list = frame.release() | kPresent;
   }
   mm::PhysAddr& entry = list_at(list)[index % kPerList];
   if (entry == 0) {
-    TRY(frame, mm::allocate_frames(0));
-    arch::zero_page(reinterpret_cast<void*>(arch::phys_to_virt(frame.phys())));
+    TRY(frame, mm::allocate_zeroed_frame());
     entry = frame.release() | kPresent;
     ++resident_;
   }

@@ -6,6 +6,7 @@
 
 #include "arch/pte_format.h"
 #include "boot/memory_map.h"
+#include "mm/frame_allocator.h"
 #include "mm/page_table.h"
 
 namespace mm {
@@ -26,5 +27,8 @@ Result<PageTable> new_user_page_table(uint16_t asid);
 
 // Page-table frames allocated (and not yet freed) for all page tables.
 size_t page_table_frames();
+
+// One frame, filled with zeros (for pages handed to user code).
+Result<FrameRun> allocate_zeroed_frame();
 
 }  // namespace mm

@@ -38,6 +38,15 @@ class RegionUndo {
   bool armed_ = true;
 };
 
+// The region just made at `address` stays only if the call gets to return
+// it (test builds can fail the call at `site` after the region exists).
+Result<Values> keep_region(AddressSpace& space, uintptr_t address, size_t size, const char* site) {
+  RegionUndo undo(space, address, size);
+  recovery::fault_point(site);
+  undo.commit();
+  return Values{address, 0};
+}
+
 }  // namespace
 
 Result<Values> sys_vm_map(Args a) {
@@ -45,10 +54,7 @@ Result<Values> sys_vm_map(Args a) {
   TRY(target, target_space(a[3]));
   AddressSpace& space = *target;
   TRY(address, space.map_anonymous(a[0], a[1], perms));
-  RegionUndo undo(space, address, a[1]);
-  recovery::fault_point("vm.map");  // test builds: a failure after the region exists
-  undo.commit();
-  return Values{address, 0};
+  return keep_region(space, address, a[1], "vm.map");
 }
 
 // A window on a memory object: the handle must allow mapping and every
@@ -63,10 +69,7 @@ Result<Values> sys_vm_map_memory(Args a) {
   TRY(target, target_space(a[5]));
   AddressSpace& space = *target;
   TRY(address, space.map_memory(a[1], std::move(memory), a[2], a[3], perms));
-  RegionUndo undo(space, address, a[3]);
-  recovery::fault_point("vm.map_memory");  // test builds: a failure after the region exists
-  undo.commit();
-  return Values{address, 0};
+  return keep_region(space, address, a[3], "vm.map_memory");
 }
 
 Result<Values> sys_vm_unmap(Args a) {
