@@ -104,10 +104,4 @@ Result<PageTable> new_user_page_table(uint16_t asid) {
 
 size_t page_table_frames() { return g_table_memory.live(); }
 
-Result<FrameRun> allocate_zeroed_frame() {
-  TRY(frame, allocate_frames(0));
-  arch::zero_page(reinterpret_cast<void*>(arch::phys_to_virt(frame.phys())));
-  return frame;
-}
-
 }  // namespace mm

@@ -4,6 +4,7 @@
 #pragma once
 #include <cstddef>
 
+#include "arch/arch.h"
 #include "arch/pte_format.h"
 #include "boot/memory_map.h"
 #include "mm/frame_allocator.h"
@@ -28,7 +29,12 @@ Result<PageTable> new_user_page_table(uint16_t asid);
 // Page-table frames allocated (and not yet freed) for all page tables.
 size_t page_table_frames();
 
-// One frame, filled with zeros (for pages handed to user code).
-Result<FrameRun> allocate_zeroed_frame();
+// One frame, filled with zeros (for pages handed to user code). Inline: the
+// demand-zero fault path runs through it.
+inline Result<FrameRun> allocate_zeroed_frame() {
+  TRY(frame, allocate_frames(0));
+  arch::zero_page(reinterpret_cast<void*>(arch::phys_to_virt(frame.phys())));
+  return frame;
+}
 
 }  // namespace mm
