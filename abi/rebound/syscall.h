@@ -11,11 +11,13 @@
    syscall instruction itself).
 
    IPC calls carry a message of REBOUND_IPC_WORDS words in registers, in and
-   out; the endpoint handle is argument 1:
-                  handle  message words 0-5            error
-     aarch64      x0      x1 x2 x3 x4 x5 x6            x0
-     x86_64       rdi     rdx r8 rsi r10 r9 r12        rax
-   (words 0 and 1 are the value registers of every other call). */
+   out, and optionally one handle, moved from the sender's table to the
+   receiver's; the endpoint handle is argument 1:
+                  endpoint  message words 0-5          moved handle  error
+     aarch64      x0        x1 x2 x3 x4 x5 x6          x7            x0
+     x86_64       rdi       rdx r8 rsi r10 r9 r12      r13           rax
+   (words 0 and 1 are the value registers of every other call; a moved
+   handle of 0 means none, both ways). */
 #ifndef REBOUND_ABI_SYSCALL_H
 #define REBOUND_ABI_SYSCALL_H
 

@@ -8,11 +8,14 @@
 
 namespace arch {
 
+// The handle a message carries (0: none) is argument 7 on both: x7, r13.
+inline constexpr unsigned kIpcHandleArg = 7;
+
 #if defined(__aarch64__)
 // x0 the handle (and the error out), words in x1..x6: in order.
 inline constexpr unsigned kIpcWordArg[REBOUND_IPC_WORDS] = {1, 2, 3, 4, 5, 6};
 #elif defined(__x86_64__)
-// Arguments rdi rsi rdx r10 r8 r9 r12; words in rdx r8 (the value
+// Arguments rdi rsi rdx r10 r8 r9 r12 r13; words in rdx r8 (the value
 // registers) rsi r10 r9 r12.
 inline constexpr unsigned kIpcWordArg[REBOUND_IPC_WORDS] = {2, 4, 1, 3, 5, 6};
 #else

@@ -19,24 +19,27 @@ Result<Ref<Endpoint>> Endpoint::create() { return make_object<Endpoint>(); }
 // Every waiter holds a reference through its handle lookup, so none is left.
 Endpoint::~Endpoint() = default;
 
-Result<Message> Endpoint::call(const Message& m) {
+Result<Message> Endpoint::call(Message m) {
   if (closed_) return fail(Error::peer_closed);
   Thread& self = current_thread();
   IpcState& me = self.ipc();
-  me.message = m;
   me.failed = false;
   if (Thread* server = receivers_.dequeue()) {
     // A server thread waits: hand it the call and wait for the reply.
     IpcState& s = server->ipc();
-    s.message = m;
+    s.message = std::move(m);
     s.reply_to = Ref<Thread>(&self);
     Scheduler::wake(*server);
     Scheduler::current().block();
   } else {
+    me.message = std::move(m);
     callers_.wait();  // received later, then replied to
   }
-  if (me.failed) return fail(me.error);
-  return me.message;
+  if (me.failed) {
+    me.message = {};  // a call never received: its handle closes now
+    return fail(me.error);
+  }
+  return std::move(me.message);
 }
 
 Result<Message> Endpoint::receive() {
@@ -44,21 +47,20 @@ Result<Message> Endpoint::receive() {
   abandon_reply(me);
   if (closed_) return fail(Error::peer_closed);
   if (Thread* caller = callers_.dequeue()) {
-    me.message = caller->ipc().message;
     me.reply_to = Ref<Thread>(caller);  // it stays blocked until the reply
-    return me.message;
+    return std::move(caller->ipc().message);
   }
   me.failed = false;
   receivers_.wait();  // a caller fills in the message and reply_to
   if (me.failed) return fail(me.error);
-  return me.message;
+  return std::move(me.message);
 }
 
-Result<void> Endpoint::reply(const Message& m) {
+Result<void> Endpoint::reply(Message m) {
   IpcState& me = current_thread().ipc();
   if (!me.reply_to) return fail(Error::not_found);
   const Ref<Thread> caller = std::move(me.reply_to);
-  caller->ipc().message = m;
+  caller->ipc().message = std::move(m);
   Scheduler::wake(*caller);
   return {};
 }

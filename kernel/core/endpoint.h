@@ -7,6 +7,9 @@
 // Error::peer_closed; a server thread that ends, or receives again, without
 // replying fails its caller the same way.
 //
+// A message that does not arrive (a failed call, a caller that died before
+// its reply) is dropped with the handle it carried, which closes it.
+//
 // Runs under the big kernel lock, as the scheduler does.
 #pragma once
 #include "core/ipc_state.h"
@@ -22,13 +25,13 @@ class Endpoint final : public KernelObject {
   ~Endpoint() override;
 
   // The calling thread sends `m` and waits for the reply, which it returns.
-  Result<Message> call(const Message& m);
+  Result<Message> call(Message m);
   // The calling (server) thread waits for a call and returns its message; it
   // then owes the caller a reply (reply()). A reply still owed fails first.
   Result<Message> receive();
   // The calling thread replies `m` to the caller it owes; Error::not_found if
   // it owes none.
-  static Result<void> reply(const Message& m);
+  static Result<void> reply(Message m);
   // The current thread is ending or giving up its call: a reply it owes
   // fails its caller with Error::peer_closed.
   static void abandon_reply(IpcState& state);

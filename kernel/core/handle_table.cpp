@@ -15,23 +15,51 @@ Result<const HandleTable::Slot*> HandleTable::find(rebound_handle h) const {
   return &s;
 }
 
+HandleTable::Slot* HandleTable::free_slot() {
+  for (Slot& s : slots_) {
+    if (!s.object) return &s;
+  }
+  return nullptr;
+}
+
 Result<rebound_handle> HandleTable::add(lib::Ref<lib::RefCounted> object, uint32_t rights) {
   if (!object) return fail(Error::invalid_argument);
-  for (unsigned i = 0; i < kMaxHandles; ++i) {
-    Slot& s = slots_[i];
-    if (s.object) continue;
-    s.object = std::move(object);
-    s.rights = rights & REBOUND_RIGHTS_ALL;
-    ++live_;
-    s.object->handles_changed(+1, s.rights);
-    return encode(i, s.generation);
-  }
-  return fail(Error::limit_reached);
+  Slot* s = free_slot();
+  if (s == nullptr) return fail(Error::limit_reached);
+  s->object = std::move(object);
+  s->rights = rights & REBOUND_RIGHTS_ALL;
+  ++live_;
+  s->object->handles_changed(+1, s->rights);
+  return encode(static_cast<unsigned>(s - slots_), s->generation);
+}
+
+Result<MovedHandle> HandleTable::take(rebound_handle h) {
+  TRY(found, find(h));
+  Slot& s = const_cast<Slot&>(*found);
+  MovedHandle moved(std::move(s.object), s.rights);  // still counted: no handles_changed
+  retire(s);
+  --live_;
+  return moved;
+}
+
+// A failure leaves `moved` with the caller, who drops (closes) it.
+Result<rebound_handle> HandleTable::put(MovedHandle&& moved) {
+  if (!moved) return fail(Error::invalid_argument);
+  Slot* s = free_slot();
+  if (s == nullptr) return fail(Error::limit_reached);
+  s->object = std::move(moved.object_);
+  s->rights = moved.rights_;
+  ++live_;
+  return encode(static_cast<unsigned>(s - slots_), s->generation);
 }
 
 void HandleTable::empty(Slot& s) {
   s.object->handles_changed(-1, s.rights);
   s.object.reset();
+  retire(s);
+}
+
+void HandleTable::retire(Slot& s) {
   s.rights = 0;
   if (++s.generation == 0) s.generation = 1;  // generation 0 would make handle 0 possible
 }

@@ -12,6 +12,39 @@
 
 namespace core {
 
+// A handle taken out of a table to travel in an IPC message. It still counts
+// as a handle of its object (an endpoint stays open while its RECEIVE handle
+// is on the way) until a table takes it in, or it is dropped -- with the
+// message of a call that failed or of a thread that died -- which closes it.
+class MovedHandle {
+ public:
+  MovedHandle() = default;
+  MovedHandle(lib::Ref<lib::RefCounted> object, uint32_t rights)
+      : object_(std::move(object)), rights_(rights) {}
+  MovedHandle(MovedHandle&& other) noexcept
+      : object_(std::move(other.object_)), rights_(other.rights_) {}
+  MovedHandle& operator=(MovedHandle&& other) noexcept {
+    if (this != &other) {
+      drop();
+      object_ = std::move(other.object_);
+      rights_ = other.rights_;
+    }
+    return *this;
+  }
+  ~MovedHandle() { drop(); }
+
+  explicit operator bool() const { return static_cast<bool>(object_); }
+
+ private:
+  friend class HandleTable;
+  void drop() {
+    if (object_) object_->handles_changed(-1, rights_);
+    object_.reset();
+  }
+  lib::Ref<lib::RefCounted> object_;
+  uint32_t rights_ = 0;
+};
+
 class HandleTable {
  public:
   static constexpr unsigned kMaxHandles = 256;
@@ -40,6 +73,10 @@ class HandleTable {
   };
   Result<Gift> give(rebound_handle h) const;
 
+  // Moves `h` out of this table (its value goes stale) / into it.
+  Result<MovedHandle> take(rebound_handle h);
+  Result<rebound_handle> put(MovedHandle&& moved);
+
   Result<void> close(rebound_handle h);
   // A second handle to the same object with `rights` (a subset; needs
   // REBOUND_RIGHT_DUPLICATE).
@@ -55,7 +92,9 @@ class HandleTable {
     uint16_t generation = 1;
   };
   Result<const Slot*> find(rebound_handle h) const;
-  void empty(Slot& s);  // drops the object; the slot's old handles go stale
+  Slot* free_slot();
+  void empty(Slot& s);   // drops the object, then retires the slot
+  void retire(Slot& s);  // the slot's old handles go stale
 
   Slot slots_[kMaxHandles];
   unsigned live_ = 0;

@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 
+#include "core/handle_table.h"
 #include "lib/ref.h"
 #include "lib/result.h"
 #include "rebound/syscall.h"
@@ -13,8 +14,10 @@ namespace core {
 
 class Thread;
 
+// Words, and optionally one handle moved from the sender to the receiver.
 struct Message {
   uint64_t words[REBOUND_IPC_WORDS] = {};
+  MovedHandle handle;
 };
 
 struct IpcState {

@@ -115,6 +115,45 @@ TEST(HandleTable, ObjectsHearOfEveryHandleMadeAndClosed) {
   (void)d;
 }
 
+// A handle moving between tables (IPC) stays counted on the way: a RECEIVE
+// handle in transit keeps its endpoint open; dropped on the way, it closes.
+TEST(HandleTable, MovedHandlesStayCountedUntilPutOrDropped) {
+  HandleTable from, to;
+  lib::Ref<Watched> w(new Watched);
+  const auto h = *from.add(w, REBOUND_RIGHT_CALL | REBOUND_RIGHT_RECEIVE);
+  auto moved = from.take(h);
+  ASSERT_TRUE(moved.has_value());
+  EXPECT_EQ(from.count(), 0u);
+  EXPECT_EQ(from.take(h).error(), Error::stale_handle);  // the old value is dead
+  EXPECT_EQ(w->handles, 1);
+  EXPECT_EQ(w->receivers, 1);
+  const auto landed = to.put(std::move(*moved));
+  ASSERT_TRUE(landed.has_value());
+  EXPECT_EQ(w->handles, 1);  // put does not count it twice
+  EXPECT_TRUE(to.get<Watched>(*landed, REBOUND_RIGHT_RECEIVE).has_value());
+  {
+    auto again = to.take(*landed);
+    ASSERT_TRUE(again.has_value());
+  }  // dropped on the way
+  EXPECT_EQ(w->handles, 0);
+  EXPECT_EQ(w->receivers, 0);
+  EXPECT_EQ(to.put(core::MovedHandle()).error(), Error::invalid_argument);
+}
+
+TEST(HandleTable, PutIntoAFullTableLeavesTheHandleWithTheCaller) {
+  HandleTable full, other;
+  for (unsigned i = 0; i < HandleTable::kMaxHandles; ++i)
+    ASSERT_TRUE(full.add(lib::Ref<lib::RefCounted>(new Obj), 0).has_value());
+  lib::Ref<Watched> w(new Watched);
+  auto moved = *other.take(*other.add(w, REBOUND_RIGHT_CALL));
+  EXPECT_EQ(full.put(std::move(moved)).error(), Error::limit_reached);
+  EXPECT_TRUE(static_cast<bool>(moved));  // NOLINT: a failed put does not move
+  EXPECT_EQ(w->handles, 1);
+  moved = core::MovedHandle();
+  EXPECT_EQ(w->handles, 0);
+  full.clear();
+}
+
 TEST(HandleTable, FullTableIsAnError) {
   HandleTable t;
   std::set<rebound_handle> seen;

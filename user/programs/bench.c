@@ -60,7 +60,7 @@ int main(void) {
   struct rb_result ep = RB_SYS0(REBOUND_SYS_ENDPOINT_CREATE);
   struct rb_result server =
       RB_SYS5(REBOUND_SYS_PROCESS_SPAWN, "echo_server", 11, "echo_server", 12, ep.value);
-  struct rb_message m = {{1, 2, 3, 4, 5, 6}};
+  struct rb_message m = {{1, 2, 3, 4, 5, 6}, 0};
   rb_ipc(REBOUND_SYS_IPC_CALL, ep.value, &m); /* the server is up */
   t = rb_clock();
   for (int i = 0; i < kCalls / 4; ++i) rb_ipc(REBOUND_SYS_IPC_CALL, ep.value, &m);

@@ -10,7 +10,7 @@
 #define ECHO_NO_REPLY 0xec40a3u /* receive again without replying */
 
 int main(void) {
-  struct rb_message m = {{0}};
+  struct rb_message m = {{0}, 0};
   /* Nothing is owed yet: the first REPLY_RECEIVE only receives. */
   uint64_t error = rb_ipc(REBOUND_SYS_IPC_REPLY_RECEIVE, rb_startup_handle, &m);
   for (;;) {

@@ -18,16 +18,16 @@ static uint64_t parse(const char* s) {
 
 /* One call with words seed, seed*3, ...; 1 if the reply is the echo. */
 static int echo_ok(uint64_t endpoint, uint64_t seed) {
-  struct rb_message m;
+  struct rb_message m = {{0}, 0};
   for (int i = 0; i < REBOUND_IPC_WORDS; ++i) m.w[i] = seed * (uint64_t)(2 * i + 1);
-  if (rb_ipc(REBOUND_SYS_IPC_CALL, endpoint, &m) != 0) return 0;
+  if (rb_ipc(REBOUND_SYS_IPC_CALL, endpoint, &m) != 0 || m.handle != 0) return 0;
   for (int i = 0; i < REBOUND_IPC_WORDS; ++i)
     if (m.w[i] != seed * (uint64_t)(2 * i + 1) + (uint64_t)i + 1) return 0;
   return 1;
 }
 
 static uint64_t command(uint64_t endpoint, uint64_t what) {
-  struct rb_message m = {{what, 0, 0, 0, 0, 0}};
+  struct rb_message m = {{what, 0, 0, 0, 0, 0}, 0};
   return rb_ipc(REBOUND_SYS_IPC_CALL, endpoint, &m);
 }
 
@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
   rb_print("ipc: echo calls done\n");
 
   /* A caller may not receive, and has no reply to give: it cannot forge one. */
-  struct rb_message m = {{1, 2, 3, 4, 5, 6}};
+  struct rb_message m = {{1, 2, 3, 4, 5, 6}, 0};
   check("receive without the right", rb_ipc(REBOUND_SYS_IPC_RECEIVE, ep, &m) == access_denied);
   check("reply_receive without the right",
         rb_ipc(REBOUND_SYS_IPC_REPLY_RECEIVE, ep, &m) == access_denied);
@@ -73,6 +73,32 @@ int main(int argc, char** argv) {
         no_call.error == 0 && rb_ipc(REBOUND_SYS_IPC_CALL, no_call.value, &m) == access_denied);
   RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, no_call.value);
   RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, other.value);
+
+  /* A handle moves with a message: the echo server sends back the one it
+     got, so a memory object comes back under a new value, and the old value
+     is dead. A handle that is not this process's is refused before the call. */
+  struct rb_result mem = RB_SYS1(REBOUND_SYS_MEMORY_CREATE, 4096);
+  struct rb_result mapped =
+      RB_SYS5(REBOUND_SYS_VM_MAP_MEMORY, mem.value, 0, 0, 4096, REBOUND_VM_READ | REBOUND_VM_WRITE);
+  check("a memory object to send", mem.error == 0 && mapped.error == 0);
+  *(volatile uint64_t*)(uintptr_t)mapped.value = 0x5e17;
+  struct rb_message h = {{1, 2, 3, 4, 5, 6}, (rebound_handle)mem.value};
+  check("call carrying a handle", rb_ipc(REBOUND_SYS_IPC_CALL, ep, &h) == 0 && h.w[5] == 12);
+  check("a handle came back", h.handle != 0 && h.handle != mem.value);
+  check("the sent value is stale",
+        RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, mem.value).error == stale_handle);
+  struct rb_result again =
+      RB_SYS5(REBOUND_SYS_VM_MAP_MEMORY, h.handle, 0, 0, 4096, REBOUND_VM_READ);
+  check("the same object came back",
+        again.error == 0 && *(volatile uint64_t*)(uintptr_t)again.value == 0x5e17);
+  RB_SYS2(REBOUND_SYS_VM_UNMAP, again.value, 4096);
+  RB_SYS2(REBOUND_SYS_VM_UNMAP, mapped.value, 4096);
+  check("close the returned handle", RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, h.handle).error == 0);
+  struct rb_message bad = {{1, 2, 3, 4, 5, 6}, 0x00300007};
+  check("sending a handle never issued", rb_ipc(REBOUND_SYS_IPC_CALL, ep, &bad) == stale_handle);
+  bad.handle = 0xffff;
+  check("sending a handle out of range", rb_ipc(REBOUND_SYS_IPC_CALL, ep, &bad) == bad_handle);
+  check("plain calls carry no handle", echo_ok(ep, 5));
 
   /* The server receives again without replying: this caller is told. */
   check("no reply: peer_closed", command(ep, ECHO_NO_REPLY) == peer_closed);

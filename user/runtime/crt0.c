@@ -18,3 +18,20 @@ __asm__(".text\n.global _start\n_start:\n  mov x29, xzr\n  mov x30, xzr\n  b rb_
 #elif defined(__x86_64__)
 __asm__(".text\n.global _start\n_start:\n  xor %ebp, %ebp\n  call rb_start\n  ud2\n");
 #endif
+
+/* GCC may turn struct copies and zeroing into calls to these, even in
+   freestanding code. Byte loops: the optimizer must not turn them into
+   calls to themselves. */
+__attribute__((optimize("no-tree-loop-distribute-patterns"))) void* memset(void* d, int c,
+                                                                           size_t n) {
+  unsigned char* p = (unsigned char*)d;
+  while (n-- > 0) *p++ = (unsigned char)c;
+  return d;
+}
+__attribute__((optimize("no-tree-loop-distribute-patterns"))) void* memcpy(
+    void* d, const void* s, size_t n) {
+  unsigned char* p = (unsigned char*)d;
+  const unsigned char* q = (const unsigned char*)s;
+  while (n-- > 0) *p++ = *q++;
+  return d;
+}

@@ -60,12 +60,14 @@ static inline struct rb_result rb_syscall(uint64_t n, uint64_t a0, uint64_t a1, 
   rb_syscall((n), (uint64_t)(a), (uint64_t)(b), (uint64_t)(c), (uint64_t)(d), (uint64_t)(e), \
              (uint64_t)(f))
 
-/* IPC: a message of REBOUND_IPC_WORDS words in registers, both ways
-   (abi/rebound/syscall.h). `n` is one of the IPC calls; `m` holds the words
-   to send and gets the words received (undefined on error). Returns the
-   error. */
+/* IPC: a message of REBOUND_IPC_WORDS words in registers, both ways, and
+   one handle moved with it (abi/rebound/syscall.h). `n` is one of the IPC
+   calls; `m` holds the words and handle (0: none) to send and gets the words
+   and handle received (undefined on error). A handle sent leaves the
+   sender's table even if the call then fails. Returns the error. */
 struct rb_message {
   uint64_t w[REBOUND_IPC_WORDS];
+  rebound_handle handle;
 };
 
 static inline uint64_t rb_ipc(uint64_t n, uint64_t handle, struct rb_message* m) {
@@ -78,24 +80,29 @@ static inline uint64_t rb_ipc(uint64_t n, uint64_t handle, struct rb_message* m)
   register uint64_t x4 __asm__("x4") = m->w[3];
   register uint64_t x5 __asm__("x5") = m->w[4];
   register uint64_t x6 __asm__("x6") = m->w[5];
+  register uint64_t x7 __asm__("x7") = m->handle;
   __asm__ volatile("svc #0"
-                   : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5), "+r"(x6)
+                   : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5), "+r"(x6),
+                     "+r"(x7)
                    : "r"(x8)
                    : "memory");
   m->w[0] = x1, m->w[1] = x2, m->w[2] = x3, m->w[3] = x4, m->w[4] = x5, m->w[5] = x6;
+  m->handle = (rebound_handle)x7;
   return x0;
 #elif defined(__x86_64__)
   register uint64_t r8 __asm__("r8") = m->w[1];
   register uint64_t r10 __asm__("r10") = m->w[3];
   register uint64_t r9 __asm__("r9") = m->w[4];
   register uint64_t r12 __asm__("r12") = m->w[5];
+  register uint64_t r13 __asm__("r13") = m->handle;
   uint64_t rax = n, rdi = handle, rdx = m->w[0], rsi = m->w[2];
   __asm__ volatile("syscall"
                    : "+a"(rax), "+D"(rdi), "+d"(rdx), "+S"(rsi), "+r"(r10), "+r"(r8), "+r"(r9),
-                     "+r"(r12)
+                     "+r"(r12), "+r"(r13)
                    :
                    : "rcx", "r11", "memory");
   m->w[0] = rdx, m->w[1] = r8, m->w[2] = rsi, m->w[3] = r10, m->w[4] = r9, m->w[5] = r12;
+  m->handle = (rebound_handle)r13;
   return rax;
 #else
 #error "unknown architecture"

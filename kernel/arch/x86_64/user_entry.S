@@ -51,8 +51,8 @@
 // so that every entry from user mode has the same frame.
 //
 // Below the frame the entry stores the six argument registers in their ABI
-// order (rdi rsi rdx r10 r8 r9: SYSCALL_ARGS), and r12, the last IPC message
-// register (arch/ipc_registers.h), which the C++ code reads as the system
+// order (rdi rsi rdx r10 r8 r9: SYSCALL_ARGS), and r12 and r13, the last IPC
+// message register and the IPC handle register (arch/ipc_registers.h), which the C++ code reads as the system
 // call's arguments, and the exit restores them from there: rax (the number,
 // passed in a register), rdx and r8 come back from the frame, where the C++
 // code writes the result. Nothing else is saved: rcx and r11 belong to
@@ -62,7 +62,7 @@
 // uses RIP; a killed thread never returns). The frame's other register
 // slots, and CR2's, are left as they were until the rare IRETQ exit
 // completes them.
-#define SYSCALL_ARGS 64  // 7 registers and a pad: the C++ call keeps RSP 16-aligned
+#define SYSCALL_ARGS 64  // 8 registers: the C++ call keeps RSP 16-aligned
 #define ARG_RDI 0
 #define ARG_RSI 8
 #define ARG_RDX 16
@@ -70,6 +70,7 @@
 #define ARG_R8 32
 #define ARG_R9 40
 #define ARG_R12 48
+#define ARG_R13 56
   .balign 16
   .global x86_64_syscall_entry
   .type x86_64_syscall_entry, @function
@@ -97,6 +98,7 @@ x86_64_syscall_entry:
   mov %r8, ARG_R8(%rsp)
   mov %r9, ARG_R9(%rsp)
   mov %r12, ARG_R12(%rsp)
+  mov %r13, ARG_R13(%rsp)
   lea SYSCALL_ARGS(%rsp), %rdi  // the frame
   mov %rsp, %rsi              // the arguments
   mov %rax, %rdx              // the number (DF is clear: SFMASK)
@@ -120,6 +122,7 @@ x86_64_syscall_entry:
   mov ARG_R10(%rsp), %r10
   mov ARG_R9(%rsp), %r9
   mov ARG_R12(%rsp), %r12
+  mov ARG_R13(%rsp), %r13
   mov SYSCALL_ARGS + FRAME_RSP(%rsp), %rsp
   swapgs
   sysretq
@@ -135,6 +138,7 @@ x86_64_syscall_entry:
   mov ARG_R9(%rsp), %rax
   mov %rax, SYSCALL_ARGS + FRAME_R9(%rsp)
   mov ARG_R12(%rsp), %r12
+  mov ARG_R13(%rsp), %r13
   add $SYSCALL_ARGS, %rsp
   .cfi_def_cfa %rsp, FRAME_SIZE
   mov %rbx, FRAME_RBX(%rsp)
