@@ -29,7 +29,7 @@ Result<Message> Endpoint::call(Message m) {
     IpcState& s = server->ipc();
     s.message = std::move(m);
     s.reply_to = Ref<Thread>(&self);
-    Scheduler::wake(*server);
+    Scheduler::wake_here(*server);
     Scheduler::current().block();
   } else {
     me.message = std::move(m);
@@ -61,7 +61,7 @@ Result<void> Endpoint::reply(Message m) {
   if (!me.reply_to) return fail(Error::not_found);
   const Ref<Thread> caller = std::move(me.reply_to);
   caller->ipc().message = std::move(m);
-  Scheduler::wake(*caller);
+  Scheduler::wake_here(*caller);
   return {};
 }
 

@@ -3,6 +3,7 @@
 #include <atomic>
 
 #include "arch/arch.h"
+#include "core/activity.h"
 #include "core/big_kernel_lock.h"
 #include "core/cpu_local.h"
 #include "core/process.h"
@@ -177,6 +178,7 @@ void Scheduler::activate(Thread& next) {
   if (root != cpu.active_user_root) {
     arch::switch_user_space(root, space != nullptr ? space->asid() : 0);
     cpu.active_user_root = root;
+    ++activity::space_switches;
   }
 }
 
@@ -197,6 +199,16 @@ void Scheduler::block() {
 void Scheduler::wake(Thread& t) {
   KASSERT(t.state_ == Thread::State::blocked);
   of(t.cpu_).make_ready_from_anywhere(t);
+}
+
+void Scheduler::wake_here(Thread& t) {
+  KASSERT(t.state_ == Thread::State::blocked);
+  Scheduler& here = current();
+  if (t.pinned_ && t.cpu_ != here.cpu_) {
+    of(t.cpu_).make_ready_from_anywhere(t);
+    return;
+  }
+  here.make_ready(t);
 }
 
 void Scheduler::sleep_until(uint64_t deadline_ns) {

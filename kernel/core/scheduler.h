@@ -52,6 +52,11 @@ class alignas(2048) Scheduler {
   void block();
   // Makes a blocked thread ready again, on its own CPU.
   static void wake(Thread& t);
+  // Makes blocked thread `t` ready on this CPU (unless pinned to another):
+  // for the partner of a synchronous IPC, whom the waker is about to wait
+  // for. The two then take turns on one CPU instead of waking each other
+  // across CPUs with IPIs.
+  static void wake_here(Thread& t);
   // The running thread stops until monotonic time `deadline_ns`.
   void sleep_until(uint64_t deadline_ns);
   // The running thread ends with `status`; joiners wake.
