@@ -147,10 +147,10 @@ inline void switch_context(uintptr_t* save_sp, uintptr_t load_sp) {
 namespace arch {
 // User mode.
 // Leaves the kernel for user mode on the current thread: a user context
-// (pc, sp, three argument registers, everything else zero) is built at
+// (pc, sp, four argument registers, everything else zero) is built at
 // kernel_stack_top, where every later entry from user mode saves it.
 [[noreturn]] void enter_user(uintptr_t kernel_stack_top, uintptr_t pc, uintptr_t sp, uint64_t arg0,
-                             uint64_t arg1, uint64_t arg2);
+                             uint64_t arg1, uint64_t arg2, uint64_t arg3);
 // Makes `root` (a user page table's root, physical) with `asid` the user
 // half of this CPU's address space; root 0 leaves no user mappings.
 void switch_user_space(uint64_t root, uint16_t asid);

@@ -17,13 +17,18 @@ Process::~Process() = default;
 
 Result<Ref<Process>> Process::spawn(const char* name, const uint8_t* image, size_t size,
                                     const char* argv_block, size_t argv_length,
-                                    const HandleTable::Gift& gift) {
+                                    const HandleTable::Gift& gift, Ref<Endpoint> names) {
   TRY(space, AddressSpace::create());
   TRY(entry, load_program(*space, image, size, argv_block, argv_length));
   TRY(process, make_object<Process>(name, std::move(space)));
   if (gift.object) {
     TRY(handle, process->handles_.add(gift.object, gift.rights));
     entry.handle = handle;
+  }
+  if (names) {
+    TRY(handle, process->handles_.add(names, REBOUND_RIGHT_CALL | REBOUND_RIGHT_DUPLICATE));
+    entry.names = handle;
+    process->names_ = std::move(names);
   }
   // Everything above is owned by RAII objects: a fault injected here (test
   // builds) must leave nothing behind.
@@ -57,6 +62,7 @@ void Process::thread_ended(const ExitStatus& status) {
 void Process::end() {
   ended_ = true;
   handles_.clear();
+  names_.reset();
   // This CPU may still have the space loaded (its last thread is ending
   // here): leave it before its tables go.
   CpuLocal& cpu = this_cpu();

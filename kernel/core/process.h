@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "core/address_space.h"
+#include "core/endpoint.h"
 #include "core/exit_status.h"
 #include "core/handle_table.h"
 #include "core/kernel_object.h"
@@ -23,10 +24,12 @@ class Process final : public KernelObject {
   // A new process running `image` (a static ELF) with the arguments in
   // argv_block (NUL-terminated strings back to back), holding `gift` (if
   // any) as its first handle, whose value its first thread finds in the
-  // third argument register. That thread is started before this returns.
+  // third argument register, and a CALL handle to the name service `names`
+  // (if any; the fourth register). That thread is started before this
+  // returns. The children it spawns get the same name service.
   static Result<Ref<Process>> spawn(const char* name, const uint8_t* image, size_t size,
                                     const char* argv_block, size_t argv_length,
-                                    const HandleTable::Gift& gift = {});
+                                    const HandleTable::Gift& gift = {}, Ref<Endpoint> names = {});
   ~Process() override;
 
   const char* name() const { return name_; }
@@ -35,6 +38,7 @@ class Process final : public KernelObject {
   AddressSpace* space() const { return space_.get(); }
   bool ended() const { return ended_; }
   bool dying() const { return dying_; }
+  const Ref<Endpoint>& names() const { return names_; }
 
   // Ends the process with `status` as soon as each of its threads next
   // passes the user/kernel boundary (or now, if it has none running).
@@ -57,6 +61,7 @@ class Process final : public KernelObject {
   char name_[32] = {};
   Ref<AddressSpace> space_;
   HandleTable handles_;
+  Ref<Endpoint> names_;  // the name service its children inherit
   unsigned live_threads_ = 0;
   ExitStatus status_;
   WaitQueue waiters_;

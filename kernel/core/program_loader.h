@@ -14,6 +14,7 @@ struct UserEntry {
   uint64_t argc;
   uintptr_t argv;       // user address of the argv pointer array
   uint64_t handle = 0;  // the handle the spawner gave (third argument register)
+  uint64_t names = 0;   // a handle to the name service (fourth), 0 if none
 };
 
 constexpr size_t kMaxArgvBytes = 4096;

@@ -51,7 +51,7 @@ void Thread::enter_user(void* self) {
   // The scheduler switched to the process's address space before running us.
   bkl::release();  // as every return to user mode does
   arch::enter_user(t->stack_top(), t->user_entry_.pc, t->user_entry_.sp, t->user_entry_.argc,
-                   t->user_entry_.argv, t->user_entry_.handle);
+                   t->user_entry_.argv, t->user_entry_.handle, t->user_entry_.names);
 }
 
 void Thread::start(void* self) {

@@ -1,15 +1,18 @@
 /* The first code of every user program: the kernel enters at _start with
-   argc, argv and the handle its spawner gave (0: none) in the first three
-   argument registers and the stack pointer 16-byte aligned on a stack whose
-   top holds argv's strings. */
+   argc, argv, the handle its spawner gave and a handle to the name service
+   (each 0: none) in the first four argument registers and the stack pointer
+   16-byte aligned on a stack whose top holds argv's strings. */
 #include "rebound_sys.h"
 
 int main(int argc, char** argv);
 
 rebound_handle rb_startup_handle;
+rebound_handle rb_names_handle;
 
-__attribute__((noreturn, used)) void rb_start(uint64_t argc, char** argv, uint64_t handle) {
+__attribute__((noreturn, used)) void rb_start(uint64_t argc, char** argv, uint64_t handle,
+                                              uint64_t names) {
   rb_startup_handle = (rebound_handle)handle;
+  rb_names_handle = (rebound_handle)names;
   rb_exit(main((int)argc, argv));
 }
 

@@ -112,6 +112,9 @@ static inline uint64_t rb_ipc(uint64_t n, uint64_t handle, struct rb_message* m)
 /* The handle the spawner gave this process (PROCESS_SPAWN's fifth argument),
    0 if none; set by crt0. */
 extern rebound_handle rb_startup_handle;
+/* A CALL handle to the TAS's name service (abi/rebound/services.h), 0 if the
+   system runs without a TAS; set by crt0. */
+extern rebound_handle rb_names_handle;
 
 static inline size_t rb_strlen(const char* s) {
   size_t n = 0;

@@ -24,7 +24,7 @@
 
 extern "C" [[noreturn]] void aarch64_enter_user(uintptr_t kernel_stack_top, uintptr_t pc,
                                                 uintptr_t sp, uint64_t arg0, uint64_t arg1,
-                                                uint64_t arg2);
+                                                uint64_t arg2, uint64_t arg3);
 extern "C" void aarch64_trap_irq(arch::aarch64::TrapFrame* frame);  // interrupts.cpp
 
 namespace arch {
@@ -46,8 +46,8 @@ void switch_user_space(uint64_t root, uint16_t asid) {
 void set_kernel_entry_stack(uintptr_t) {}
 
 void enter_user(uintptr_t kernel_stack_top, uintptr_t pc, uintptr_t sp, uint64_t arg0,
-                uint64_t arg1, uint64_t arg2) {
-  aarch64_enter_user(kernel_stack_top, pc, sp, arg0, arg1, arg2);
+                uint64_t arg1, uint64_t arg2, uint64_t arg3) {
+  aarch64_enter_user(kernel_stack_top, pc, sp, arg0, arg1, arg2, arg3);
 }
 
 }  // namespace arch

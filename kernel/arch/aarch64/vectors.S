@@ -398,7 +398,7 @@ aarch64_return_to_user:
   .size aarch64_return_to_user, . - aarch64_return_to_user
 
 // enter_user (user_mode.cpp): x0 = the kernel stack's top, x1 = pc, x2 = sp,
-// x3/x4/x5 = the first three arguments. Builds the first UserFrame of the thread
+// x3-x6 = the first four arguments. Builds the first UserFrame of the thread
 // (EL0t with interrupts enabled, every other register zero), sets SP_EL0 and
 // clears the thread pointers, and returns to user mode through it. The
 // callers' frames on this stack are abandoned.
@@ -410,12 +410,12 @@ aarch64_enter_user:
   msr daifset, #0xf           // (kernel code runs masked anyway)
   sub sp, x0, #USER_FRAME_SIZE
   .cfi_def_cfa sp, USER_FRAME_SIZE
-  mov x6, sp
+  mov x7, sp
   .rept USER_FRAME_SIZE / 16
-  stp xzr, xzr, [x6], #16
+  stp xzr, xzr, [x7], #16
   .endr
   stp x3, x4, [sp, #0]        // x0, x1
-  str x5, [sp, #16]           // x2
+  stp x5, x6, [sp, #16]       // x2, x3
   str x2, [sp, #248]          // SP_EL0 (for the record)
   str x1, [sp, #256]          // ELR; SPSR stays 0: EL0t, DAIF clear
   msr sp_el0, x2

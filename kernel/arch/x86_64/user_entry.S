@@ -202,10 +202,11 @@ x86_64_return_to_user:
   .cfi_endproc
   .size x86_64_return_to_user, . - x86_64_return_to_user
 
-// x86_64_enter_user(kernel_stack_top, pc, sp, arg0, arg1, arg2): the first entry
-// into user mode of a thread. Its kernel stack is abandoned: the interrupt
-// frame is built at its top, where every later entry saves the user context.
-// rdi/rsi/rdx are the arguments, every other register zero.
+// x86_64_enter_user(kernel_stack_top, pc, sp, arg0, arg1, arg2, arg3): the
+// first entry into user mode of a thread. Its kernel stack is abandoned: the
+// interrupt frame is built at its top, where every later entry saves the user
+// context. rdi/rsi/rdx/rcx are the arguments (arg3 came on the stack), every
+// other register zero.
   .balign 16
   .global x86_64_enter_user
   .type x86_64_enter_user, @function
@@ -213,6 +214,7 @@ x86_64_enter_user:
   .cfi_startproc simple
   .cfi_def_cfa %rsp, 8
   .cfi_undefined %rip
+  mov 8(%rsp), %rax           // arg3
   mov %rdi, %rsp
   .cfi_def_cfa %rsp, 0
   pushq $X86_USER_DS
@@ -223,8 +225,8 @@ x86_64_enter_user:
   mov %rcx, %rdi
   mov %r8, %rsi
   mov %r9, %rdx
+  mov %rax, %rcx
   xor %eax, %eax
-  xor %ecx, %ecx
   xor %ebx, %ebx
   xor %ebp, %ebp
   xor %r8d, %r8d

@@ -29,7 +29,7 @@
 extern "C" char x86_64_syscall_entry[];  // user_entry.S
 extern "C" [[noreturn]] void x86_64_enter_user(uintptr_t kernel_stack_top, uintptr_t pc,
                                                uintptr_t sp, uint64_t arg0, uint64_t arg1,
-                                               uint64_t arg2);
+                                               uint64_t arg2, uint64_t arg3);
 extern "C" void x86_64_interrupt(arch::x86_64::TrapFrame* frame);  // interrupts.cpp
 
 static_assert(offsetof(core::CpuLocal, kernel_entry_stack) == CPU_LOCAL_KERNEL_ENTRY_STACK);
@@ -141,13 +141,13 @@ void set_kernel_entry_stack(uintptr_t top) {
 }
 
 void enter_user(uintptr_t kernel_stack_top, uintptr_t pc, uintptr_t sp, uint64_t arg0,
-                uint64_t arg1, uint64_t arg2) {
+                uint64_t arg1, uint64_t arg2, uint64_t arg3) {
   // The user's FS and GS bases start at zero (user code cannot change them:
   // CR4.FSGSBASE is off). KERNEL_GS_BASE is the user's GS base until the
   // swapgs on the way out.
   x86_64::wrmsr(x86_64::kMsrFsBase, 0);
   x86_64::wrmsr(x86_64::kMsrKernelGsBase, 0);
-  x86_64_enter_user(kernel_stack_top, pc, sp, arg0, arg1, arg2);
+  x86_64_enter_user(kernel_stack_top, pc, sp, arg0, arg1, arg2, arg3);
 }
 
 }  // namespace arch

@@ -21,7 +21,7 @@ Result<Values> sys_process_spawn(Args a) {
   TRY_VOID(p.space()->copy_in(argv, a[2], a[3]));
   const BootImage* image = find_boot_image(name, a[1]);
   if (image == nullptr) return fail(Error::not_found);
-  TRY(child, Process::spawn(image->name, image->data, image->size, argv, a[3], gift));
+  TRY(child, Process::spawn(image->name, image->data, image->size, argv, a[3], gift, p.names()));
   auto handle = p.handles().add(child, REBOUND_RIGHTS_ALL);
   if (!handle) {
     child->kill(ExitStatus{-1, true, recovery::FaultKind::killed, 0});
