@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#define REBOUND_SNAPSHOT_VERSION 1
+#define REBOUND_SNAPSHOT_VERSION 2
 #define REBOUND_SNAPSHOT_MAX_HEAPS 16
 
 /* Live kernel objects, per type. */
@@ -44,6 +44,10 @@ struct rebound_resource_snapshot {
   uint64_t exception_objects;  /* exception objects alive (fixed pool) */
   uint64_t objects[REBOUND_OBJECT_TYPES];
   struct rebound_heap_usage heaps[REBOUND_SNAPSHOT_MAX_HEAPS];
+  /* Version 2: what the kernel did since boot (not resources: comparisons
+     ignore them). */
+  uint64_t syscalls;       /* system calls entered */
+  uint64_t space_switches; /* user address-space switches */
 };
 
 #endif

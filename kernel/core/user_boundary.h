@@ -11,6 +11,7 @@
 #pragma once
 #include <cstdint>
 
+#include "core/activity.h"
 #include "core/big_kernel_lock.h"
 #include "core/process.h"
 #include "core/scheduler.h"
@@ -54,6 +55,7 @@ void before_user_return_slow();
     return;
   }
   const syscalls::Handler handler = detail::kSyscallTable[number];
+  ++activity::syscalls;
   // "No panic is a panic for the kernel": whatever goes wrong inside the call
   // unwinds to here, its resources freed on the way, and the caller gets
   // Error::kernel_fault.
