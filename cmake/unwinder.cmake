@@ -1,6 +1,7 @@
 # GCC's DWARF unwinder, built at build time from Debian's gcc-12-source with
 # kernel flags (no FP/SIMD, no red zone). Only the unwinder proper
 # (unwind-dw2.c) is used; FDE lookup is ours (kernel/recovery/eh_frame_hdr.cpp).
+# Included at the top level: the kernel and the TAS both build it.
 set(GCC_SOURCE_TARBALL /usr/src/gcc-12/gcc-12.2.0-dfsg.tar.xz)
 set(GCC_SRC ${CMAKE_BINARY_DIR}/gcc-src/gcc-12.2.0)
 set(GCC_FILES
@@ -23,12 +24,19 @@ add_custom_command(
   DEPENDS ${GCC_SOURCE_TARBALL}
   COMMENT "Unpacking GCC's unwinder from gcc-12-source")
 
-add_library(gcc_unwind STATIC ${GCC_SRC}/libgcc/unwind-dw2.c)
-target_include_directories(gcc_unwind BEFORE PRIVATE
-  ${CMAKE_SOURCE_DIR}/kernel/recovery/libgcc-config
-  ${CMAKE_BINARY_DIR}/gcc-src/include
-  ${GCC_SRC}/libgcc ${GCC_SRC}/include)
-target_compile_definitions(gcc_unwind PRIVATE IN_LIBGCC2 inhibit_libc
-  REBOUND_ARCH_${REBOUND_ARCH})
-# Third-party code: our warnings are not its warnings.
-target_compile_options(gcc_unwind PRIVATE -fbuilding-libgcc -w -std=gnu11)
+add_custom_target(gcc_unwind_source DEPENDS ${GCC_OUTPUTS})
+
+# A static library `name` of the unwinder, compiled with `flags` (the kernel
+# and the TAS each build their own: their flags differ).
+function(rebound_unwinder name)
+  add_library(${name} STATIC ${GCC_SRC}/libgcc/unwind-dw2.c)
+  add_dependencies(${name} gcc_unwind_source)
+  target_include_directories(${name} BEFORE PRIVATE
+    ${CMAKE_SOURCE_DIR}/kernel/recovery/libgcc-config
+    ${CMAKE_BINARY_DIR}/gcc-src/include
+    ${GCC_SRC}/libgcc ${GCC_SRC}/include)
+  target_compile_definitions(${name} PRIVATE IN_LIBGCC2 inhibit_libc
+    REBOUND_ARCH_${REBOUND_ARCH})
+  # Third-party code: our warnings are not its warnings.
+  target_compile_options(${name} PRIVATE -fbuilding-libgcc -w -std=gnu11 ${ARGN})
+endfunction()

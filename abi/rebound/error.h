@@ -29,6 +29,8 @@ enum rebound_error {
   wrong_type = 14,      /* a handle to another kind of object than the call takes */
   bad_image = 15,       /* a malformed or unsupported program image (ELF) */
   peer_closed = 16,     /* IPC: the server is gone, or did not reply to this call */
+  server_fault = 17,    /* the server faulted on this request on every try */
+  server_restarted = 18, /* the server was restarted since this handle was issued */
 #ifdef __cplusplus
 };
 const char* to_string(Error e);

@@ -3,6 +3,7 @@
 #include "arch/arch.h"
 #include "core/boot_images.h"
 #include "core/process.h"
+#include "core/tas_boot.h"
 #include "lib/log.h"
 
 namespace core {
@@ -15,7 +16,7 @@ int run_first_process(const char* name) {
     KLOG_ERROR("run: no built-in program '%s'", name);
     return arch::kExitPanic + 1;
   }
-  auto p = Process::spawn(image->name, image->data, image->size, name, n + 1);
+  auto p = Process::spawn(image->name, image->data, image->size, name, n + 1, {}, name_service());
   if (!p) {
     KLOG_ERROR("run: cannot start '%s': %s", name, rebound::to_string(p.error()));
     return arch::kExitPanic + 1;

@@ -7,6 +7,7 @@
 #include "core/resources.h"
 #include "core/scheduler.h"
 #include "core/smp.h"
+#include "core/tas_boot.h"
 #include "core/timer.h"
 #include "lib/format.h"
 #include "lib/log.h"
@@ -80,6 +81,7 @@ struct KernelStart {
     KLOG_ERROR("boot: no timer tick (%s)", rebound::to_string(tick.error()));
   const unsigned online = core::start_secondary_cpus(start.cpus, options.max_cpus);
   KLOG_INFO("smp: %u CPU%s online", online, online == 1 ? "" : "s");
+  core::start_tas(core::kernel_tests_built());
   if (options.run[0] != '\0') arch::shutdown(core::run_first_process(options.run));
   if (core::kernel_tests_built()) arch::shutdown(core::run_kernel_tests(options));
   if (options.halt_after_boot) {

@@ -5,12 +5,14 @@
 #include "arch/arch.h"
 #include "core/boot_images.h"
 #include "core/process.h"
+#include "core/tas_boot.h"
 #include "core/timer.h"
 #include "ktest/ktest.h"
 
 namespace ktest {
 
-// Spawns boot image `name` with argv = {name, arg} (arg nullptr: none).
+// Spawns boot image `name` with argv = {name, arg} (arg nullptr: none) and
+// the TAS's name service, as the kernel's run= does.
 // Makes sure the scheduler's tick runs (interrupt tests may have stopped it).
 inline core::Ref<core::Process> spawn_program(const char* name, const char* arg = nullptr) {
   KEXPECT(arch::timer_start(core::kTickPeriodNs).has_value());
@@ -25,7 +27,7 @@ inline core::Ref<core::Process> spawn_program(const char* name, const char* arg 
   KEXPECT(image != nullptr);
   if (image == nullptr) return {};
   auto p = core::Process::spawn(name, image->data, image->size, argv,
-                                n + 1 + (arg != nullptr ? m + 1 : 0));
+                                n + 1 + (arg != nullptr ? m + 1 : 0), {}, core::name_service());
   KEXPECT(p.has_value());
   return p ? *p : core::Ref<core::Process>{};
 }

@@ -20,6 +20,8 @@ const char* to_string(Error e) {
     case Error::wrong_type: return "wrong object type";
     case Error::bad_image: return "bad program image";
     case Error::peer_closed: return "peer closed";
+    case Error::server_fault: return "server fault";
+    case Error::server_restarted: return "server restarted";
   }
   return "unknown error";
 }

@@ -1,0 +1,37 @@
+/* The protocols of the TAS's services, as user programs reach them over IPC
+   (abi/rebound/syscall.h: 6 message words and one moved handle). Shared by
+   the TAS servers and the user runtime. Values are ABI: append only.
+
+   Every request has its operation in word 0; every reply has its status in
+   word 0: 0 for success, else a value of enum rebound_error -- among them
+   server_fault (the request faulted on every try) and server_restarted. */
+#ifndef REBOUND_ABI_SERVICES_H
+#define REBOUND_ABI_SERVICES_H
+
+/* The name service: on the endpoint every process gets at start (the fourth
+   entry register; crt0 keeps it in rb_names_handle). Names are up to
+   REBOUND_NAME_MAX bytes, packed little-endian into words 1-4. */
+#define REBOUND_NAME_MAX 32
+enum rebound_names_op {
+  REBOUND_NAMES_PING = 1,   /* () -> (): answered once every server is up */
+  REBOUND_NAMES_LOOKUP = 2, /* (name) -> (), handle: a CALL handle to the service */
+};
+
+/* The echo service ("echo"): for tests and benchmarks. */
+enum rebound_echo_op {
+  REBOUND_ECHO_WORDS = 1,     /* (w1..w5) -> (w1+1, w2+2, ..., w5+5) */
+  REBOUND_ECHO_WORK = 2,      /* (n) -> (sum 1..n): builds the numbers on its heap first;
+                                 fault site "echo.work" */
+  REBOUND_ECHO_STATS = 3,     /* () -> (heap bytes in use, heap blocks, requests
+                                 that faulted, tries that faulted) */
+  REBOUND_ECHO_PEER_CALLS = 4, /* (n) -> (syscalls, address-space switches): the kernel's
+                                  counters across n in-TAS calls to another server */
+};
+
+/* Fault injection in the TAS ("faults"; test builds only). */
+enum rebound_faults_op {
+  REBOUND_FAULTS_ARM = 1, /* (site, kind | count << 32) -> (): the next `count` passes
+                             through `site` do `kind` (REBOUND_INJECT_*) */
+};
+
+#endif

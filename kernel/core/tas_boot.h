@@ -1,0 +1,19 @@
+// The Trusted Address Space (tas/): the first user process, holding every
+// server. The kernel starts it at boot with a fresh endpoint, the name
+// service, as its startup handle (every right: it serves it), and gives a
+// CALL handle to that endpoint to every process it starts after it; their
+// children inherit it (Process::spawn).
+#pragma once
+#include "core/endpoint.h"
+
+namespace core {
+
+// Starts the TAS from boot image "tas" and waits until it answers a ping on
+// the name service (every server up). test_build: its arguments say so, and
+// it serves fault injection. Logs and carries on without it on failure.
+void start_tas(bool test_build);
+
+// The name service, or null if the TAS did not start.
+const Ref<Endpoint>& name_service();
+
+}  // namespace core

@@ -1,0 +1,55 @@
+#include "runtime/heaps.h"
+
+#include <atomic>
+#include <new>
+
+#include "runtime/layout.h"
+#include "runtime/sys.h"
+
+namespace tas {
+namespace {
+
+// The range is mapped (demand-zero) when the heap is made: growing is free.
+class Reserved final : public mm::Heap::Backing {
+ public:
+  Result<void> grow(uintptr_t, size_t) override { return {}; }
+  void shrink(uintptr_t, size_t) override {}
+};
+Reserved g_reserved;
+
+alignas(mm::Heap) unsigned char g_storage[layout::kMaxHeaps][sizeof(mm::Heap)];
+mm::Heap* g_heaps[layout::kMaxHeaps];
+std::atomic<unsigned> g_next{0};
+
+}  // namespace
+
+Result<mm::Heap*> create_heap(const char* name) {
+  const unsigned slot = g_next.fetch_add(1);
+  if (slot >= layout::kMaxHeaps) return fail(Error::limit_reached);
+  const uintptr_t base = layout::kHeaps + slot * layout::kHeapSlot;
+  TRY(mapped, value(RB_SYS4(REBOUND_SYS_VM_MAP, base, layout::kHeapLimit,
+                            REBOUND_VM_READ | REBOUND_VM_WRITE, 0)));
+  (void)mapped;
+  g_heaps[slot] = new (g_storage[slot]) mm::Heap(name, base, layout::kHeapLimit, g_reserved);
+  return g_heaps[slot];
+}
+
+mm::Heap& runtime_heap() {
+  static mm::Heap* heap = [] {
+    auto h = create_heap("tas");
+    if (!h) rb_exit(100);  // no memory at all: nothing can run
+    return *h;
+  }();
+  return *heap;
+}
+
+mm::Heap* heap_containing(const void* p) {
+  const auto a = reinterpret_cast<uintptr_t>(p);
+  if (a < layout::kHeaps) return nullptr;
+  const uintptr_t slot = (a - layout::kHeaps) / layout::kHeapSlot;
+  if (slot >= layout::kMaxHeaps) return nullptr;
+  mm::Heap* h = g_heaps[slot];
+  return h != nullptr && h->contains(p) ? h : nullptr;
+}
+
+}  // namespace tas

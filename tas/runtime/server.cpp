@@ -1,0 +1,14 @@
+#include "runtime/server.h"
+
+#include "runtime/heaps.h"
+
+namespace tas {
+
+Result<void> Server::init(Server& s, const char* name) {
+  TRY(heap, create_heap(name));
+  s.name_ = name;
+  s.heap_ = heap;
+  return {};
+}
+
+}  // namespace tas

@@ -1,0 +1,46 @@
+// The TAS's first code. The kernel enters _start like any program's (argc,
+// argv, its startup handle -- the name service's endpoint -- and a handle
+// to call that endpoint), on a stack of its own. Sets up what C++ needs
+// (static constructors, the log, the unwinder's first use) and runs
+// tas_main (main.cpp), which never returns while the TAS serves.
+#include "runtime/start.h"
+
+#include "arch/arch.h"
+#include "lib/log.h"
+#include "recovery/catch_unwind.h"
+#include "runtime/sys.h"
+
+extern "C" void (*__init_array_start[])();
+extern "C" void (*__init_array_end[])();
+
+namespace {
+
+// The unwinder initialises itself on its first throw: do it now, with one
+// thread, and find out at once if exceptions do not work.
+bool exceptions_work() {
+  auto r = recovery::catch_unwind([]() -> int { throw 42; });
+  return !r.has_value();
+}
+
+}  // namespace
+
+extern "C" [[noreturn, gnu::used]] void tas_start(uint64_t argc, char** argv, uint64_t names,
+                                                  uint64_t) {
+  klog::set_sink({arch::console_write, arch::monotonic_ns});
+  for (auto** f = __init_array_start; f != __init_array_end; ++f) (*f)();
+  if (!exceptions_work()) {
+    KLOG_ERROR("tas: C++ exceptions do not work");
+    rb_exit(tas::kExitBroken);
+  }
+  bool test_build = false;
+  for (uint64_t i = 1; i < argc; ++i) {
+    if (__builtin_strcmp(argv[i], "test") == 0) test_build = true;
+  }
+  rb_exit(tas_main(static_cast<rebound_handle>(names), test_build));
+}
+
+#if defined(__aarch64__)
+__asm__(".text\n.global _start\n_start:\n  mov x29, xzr\n  mov x30, xzr\n  b tas_start\n");
+#elif defined(__x86_64__)
+__asm__(".text\n.global _start\n_start:\n  xor %ebp, %ebp\n  call tas_start\n  ud2\n");
+#endif

@@ -1,0 +1,74 @@
+#include "servers/echo/echo_server.h"
+
+#include "rebound/diagnostics.h"
+#include "recovery/fault_injection.h"
+#include "runtime/call.h"
+
+namespace tas {
+namespace {
+
+// An array on the running thread's heap, freed however the scope is left.
+class Numbers {
+ public:
+  explicit Numbers(uint64_t n) : p_(new uint64_t[n]) {}
+  ~Numbers() { delete[] p_; }
+  Numbers(const Numbers&) = delete;
+  Numbers& operator=(const Numbers&) = delete;
+  uint64_t& operator[](uint64_t i) { return p_[i]; }
+
+ private:
+  uint64_t* p_;
+};
+
+}  // namespace
+
+rb_message EchoServer::handle(rb_message& request) {
+  switch (request.w[0]) {
+    case REBOUND_ECHO_WORDS: {
+      rb_message reply = ok_reply();
+      for (unsigned i = 1; i < REBOUND_IPC_WORDS; ++i) reply.w[i] = request.w[i] + i;
+      return reply;
+    }
+    case REBOUND_ECHO_WORK: return work(request.w[1]);
+    case REBOUND_ECHO_STATS: return stats();
+    case REBOUND_ECHO_PEER_CALLS: return peer_calls(request.w[1]);
+    default: return status_reply(Error::invalid_argument);
+  }
+}
+
+rb_message EchoServer::work(uint64_t n) {
+  if (n == 0 || n > kMaxWork) return status_reply(Error::invalid_argument);
+  Numbers numbers(n);
+  for (uint64_t i = 0; i < n; ++i) numbers[i] = i + 1;
+  // A fault here leaves the array to be freed by the unwinding.
+  recovery::fault_point("echo.work");
+  uint64_t sum = 0;
+  for (uint64_t i = 0; i < n; ++i) sum += numbers[i];
+  return ok_reply(sum);
+}
+
+rb_message EchoServer::stats() {
+  const mm::HeapStats h = heap().stats();
+  return ok_reply(h.bytes_in_use, h.blocks_in_use, faults().requests_failed, faults().tries_failed);
+}
+
+// The kernel's counters around n calls into the name server: an in-TAS call
+// enters no system call and switches no address space, so the differences
+// are those of one snapshot call, whatever n is.
+rb_message EchoServer::peer_calls(uint64_t n) {
+  rebound_resource_snapshot before{}, after{};
+  if (const uint64_t e = RB_SYS1(REBOUND_SYS_DEBUG_SNAPSHOT, &before).error; e != 0)
+    return status_reply(static_cast<Error>(e));
+  uint64_t names = 0;
+  for (uint64_t i = 0; i < n; ++i) {
+    auto r = call(peer_, [](NameServer& s) { return s.count(); });
+    if (!r) return status_reply(r.error());
+    names += *r;
+  }
+  if (const uint64_t e = RB_SYS1(REBOUND_SYS_DEBUG_SNAPSHOT, &after).error; e != 0)
+    return status_reply(static_cast<Error>(e));
+  return ok_reply(after.syscalls - before.syscalls, after.space_switches - before.space_switches,
+                  names);
+}
+
+}  // namespace tas

@@ -1,0 +1,22 @@
+#include "servers/faults/faults_server.h"
+
+#include "recovery/fault_injection.h"
+#include "servers/names/name_server.h"
+
+namespace tas {
+
+rb_message FaultsServer::handle(rb_message& request) {
+  if (request.w[0] != REBOUND_FAULTS_ARM) return status_reply(Error::invalid_argument);
+  char site[REBOUND_NAME_MAX + 1];
+  if (!unpack_name(request, site)) return status_reply(Error::invalid_argument);
+  const auto kind = static_cast<unsigned>(request.w[5]);
+  const auto count = static_cast<unsigned>(request.w[5] >> 32);
+  // A CPU fault in TAS code still ends the TAS: only throws until the kernel
+  // delivers faults to it.
+  if (kind != REBOUND_INJECT_OFF && kind != REBOUND_INJECT_THROW)
+    return status_reply(Error::not_supported);
+  recovery::arm_fault(site, __builtin_strlen(site), kind, count);
+  return ok_reply();
+}
+
+}  // namespace tas

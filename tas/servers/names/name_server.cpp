@@ -1,0 +1,54 @@
+#include "servers/names/name_server.h"
+
+namespace tas {
+
+bool unpack_name(const rb_message& m, char (&name)[REBOUND_NAME_MAX + 1]) {
+  size_t n = 0;
+  for (; n < REBOUND_NAME_MAX; ++n) {
+    name[n] = static_cast<char>(m.w[1 + n / 8] >> (8 * (n % 8)));
+    if (name[n] == '\0') break;
+  }
+  name[n] = '\0';
+  for (size_t i = n; i < REBOUND_NAME_MAX; ++i) {  // nothing after the end
+    if (static_cast<char>(m.w[1 + i / 8] >> (8 * (i % 8))) != '\0') return false;
+  }
+  return n > 0;
+}
+
+const NameServer::Entry* NameServer::find(const char* name) const {
+  for (unsigned i = 0; i < count_; ++i) {
+    if (__builtin_strcmp(entries_[i].name, name) == 0) return &entries_[i];
+  }
+  return nullptr;
+}
+
+Result<void> NameServer::add(const char* name, rebound_handle endpoint) {
+  const size_t n = __builtin_strlen(name);
+  if (n == 0 || n > REBOUND_NAME_MAX) return fail(Error::invalid_argument);
+  if (find(name) != nullptr) return fail(Error::already_exists);
+  if (count_ == kMaxNames) return fail(Error::limit_reached);
+  Entry& e = entries_[count_++];
+  __builtin_memcpy(e.name, name, n + 1);
+  e.endpoint = endpoint;
+  return {};
+}
+
+rb_message NameServer::handle(rb_message& request) {
+  switch (request.w[0]) {
+    case REBOUND_NAMES_PING: return ok_reply();
+    case REBOUND_NAMES_LOOKUP: {
+      char name[REBOUND_NAME_MAX + 1];
+      if (!unpack_name(request, name)) return status_reply(Error::invalid_argument);
+      const Entry* e = find(name);
+      if (e == nullptr) return status_reply(Error::not_found);
+      const rb_result h = RB_SYS2(REBOUND_SYS_HANDLE_DUPLICATE, e->endpoint, REBOUND_RIGHT_CALL);
+      if (h.error != 0) return status_reply(static_cast<Error>(h.error));
+      rb_message reply = ok_reply();
+      reply.handle = static_cast<rebound_handle>(h.value);  // moves to the client
+      return reply;
+    }
+    default: return status_reply(Error::invalid_argument);
+  }
+}
+
+}  // namespace tas

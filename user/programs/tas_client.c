@@ -1,0 +1,120 @@
+/* A user program against the TAS's servers (abi/rebound/services.h): looks
+   services up by name, calls the echo server (argv[1] times, default
+   100,000), checks rights, request recovery under injected faults (when the
+   TAS serves "faults": test builds), and that in-TAS calls enter no system
+   call and switch no address space. Exits with the number of failed checks. */
+#include "rb_check.h"
+#include "rb_service.h"
+
+static uint64_t parse(const char* s) {
+  uint64_t v = 0;
+  for (; *s >= '0' && *s <= '9'; ++s) v = v * 10 + (uint64_t)(*s - '0');
+  return v;
+}
+
+static rebound_handle g_echo;
+
+static uint64_t echo(uint64_t op, uint64_t a, struct rb_message* m) {
+  struct rb_message r = {{op, a, 0, 0, 0, 0}, 0};
+  uint64_t e = rb_service_call(g_echo, &r);
+  if (m) *m = r;
+  return e;
+}
+
+static int echo_words_ok(uint64_t seed) {
+  struct rb_message m = {{REBOUND_ECHO_WORDS, seed, seed * 3, seed * 5, seed * 7, seed * 9}, 0};
+  if (rb_service_call(g_echo, &m) != 0 || m.handle != 0) return 0;
+  for (uint64_t i = 1; i < REBOUND_IPC_WORDS; ++i)
+    if (m.w[i] != seed * (2 * i - 1) + i) return 0;
+  return 1;
+}
+
+static uint64_t arm(rebound_handle faults, const char* site, uint64_t kind, uint64_t count) {
+  struct rb_message m = {{REBOUND_FAULTS_ARM, 0, 0, 0, 0, kind | count << 32}, 0};
+  if (!rb_pack_name(&m, site)) return invalid_argument;
+  m.w[5] = kind | count << 32;
+  return rb_service_call(faults, &m);
+}
+
+static void check_recovery(rebound_handle faults) {
+  struct rb_message s0, s1, r;
+  check("stats", echo(REBOUND_ECHO_STATS, 0, &s0) == 0);
+  check("work, unarmed", echo(REBOUND_ECHO_WORK, 1000, &r) == 0 && r.w[1] == 500500);
+
+  /* Two tries fault, the third succeeds: the right answer, and everything
+     the failed tries allocated on the server's heap is back. */
+  check("arm echo.work x2", arm(faults, "echo.work", REBOUND_INJECT_THROW, 2) == 0);
+  check("work, retried", echo(REBOUND_ECHO_WORK, 1000, &r) == 0 && r.w[1] == 500500);
+  check("stats after retries", echo(REBOUND_ECHO_STATS, 0, &s1) == 0);
+  check("heap bytes back", s1.w[1] == s0.w[1]);
+  check("heap blocks back", s1.w[2] == s0.w[2]);
+  check("no request failed", s1.w[3] == s0.w[3]);
+  check("two tries failed", s1.w[4] == s0.w[4] + 2);
+
+  /* A fault on every try: an error reply, soon, and the server serves on. */
+  check("arm echo.work x1000", arm(faults, "echo.work", REBOUND_INJECT_THROW, 1000) == 0);
+  const uint64_t t0 = rb_clock();
+  check("persistent fault: server_fault", echo(REBOUND_ECHO_WORK, 10, &r) == server_fault);
+  check("within a second", rb_clock() - t0 < 1000000000ull);
+  check("other requests still served", echo_words_ok(11));
+  check("disarm", arm(faults, "echo.work", REBOUND_INJECT_OFF, 0) == 0);
+  check("work after disarming", echo(REBOUND_ECHO_WORK, 10, &r) == 0 && r.w[1] == 55);
+  check("stats after the persistent fault", echo(REBOUND_ECHO_STATS, 0, &s1) == 0);
+  check("heap bytes back again", s1.w[1] == s0.w[1]);
+  check("one request failed", s1.w[3] == s0.w[3] + 1);
+  check("three more tries failed", s1.w[4] == s0.w[4] + 5);
+
+  /* A fault in the runtime's own request path, once: retried too. */
+  check("arm tas.request x1", arm(faults, "tas.request", REBOUND_INJECT_THROW, 1) == 0);
+  check("words after a runtime fault", echo_words_ok(12));
+  check("bad site name", arm(faults, "", REBOUND_INJECT_THROW, 1) == invalid_argument);
+  check("bad kind", arm(faults, "echo.work", 77, 1) == not_supported);
+  rb_print("tas_client: fault recovery checked\n");
+}
+
+int main(int argc, char** argv) {
+  const uint64_t calls = argc > 1 ? parse(argv[1]) : 100000;
+  check("a name service handle", rb_names_handle != 0);
+  check("lookup echo", rb_lookup("echo", &g_echo) == 0 && g_echo != 0);
+  rebound_handle none = 0;
+  check("lookup of an unknown name", rb_lookup("no-such-service", &none) == not_found);
+  check("lookup of an empty name", rb_lookup("", &none) == invalid_argument);
+  struct rb_message bad = {{REBOUND_NAMES_LOOKUP, 'e', 0, 0, 0x41, 0}, 0};
+  check("a name with bytes after its end",
+        rb_service_call(rb_names_handle, &bad) == invalid_argument);
+  bad.w[0] = 99;
+  check("unknown name-service operation", rb_service_call(rb_names_handle, &bad) == invalid_argument);
+
+  uint64_t wrong = 0;
+  for (uint64_t i = 1; i <= calls; ++i) wrong += !echo_words_ok(i);
+  check("every echo correct", wrong == 0);
+  rb_print("tas_client: echo calls done\n");
+  check("unknown echo operation", echo(0x77, 0, 0) == invalid_argument);
+
+  /* The handle a lookup gives may call, nothing more. */
+  struct rb_message m = {{0}, 0};
+  check("receive on a service", rb_ipc(REBOUND_SYS_IPC_RECEIVE, g_echo, &m) == access_denied);
+  check("widen a service handle",
+        RB_SYS2(REBOUND_SYS_HANDLE_DUPLICATE, g_echo, REBOUND_RIGHT_CALL | REBOUND_RIGHT_RECEIVE)
+                .error == access_denied);
+
+  /* In-TAS calls: the kernel's counters move the same across 0 and 10,000
+     calls from the echo server into the name server. */
+  struct rb_message p0, p1;
+  check("peer calls x0", echo(REBOUND_ECHO_PEER_CALLS, 0, &p0) == 0);
+  check("peer calls x10000", echo(REBOUND_ECHO_PEER_CALLS, 10000, &p1) == 0);
+  check("the calls ran", p1.w[3] > 0 && p1.w[3] % 10000 == 0);
+  check("no system call in in-TAS calls", p1.w[1] == p0.w[1]);
+  check("no address-space switch in in-TAS calls", p1.w[2] == p0.w[2]);
+
+  rebound_handle faults = 0;
+  const uint64_t f = rb_lookup("faults", &faults);
+  if (f == 0) {
+    check_recovery(faults);
+  } else {
+    check("faults: absent, not broken", f == not_found);
+    rb_print("tas_client: no fault injection (production build)\n");
+  }
+  rb_print(failures == 0 ? "tas_client: all passed\n" : "tas_client: FAILED\n");
+  return failures;
+}

@@ -1,0 +1,34 @@
+/* Reaching the TAS's services (abi/rebound/services.h) from user programs:
+   look a name up on the name service, call a service. */
+#ifndef REBOUND_USER_SERVICE_H
+#define REBOUND_USER_SERVICE_H
+
+#include "rebound/services.h"
+#include "rebound_sys.h"
+
+/* Packs `name` into words 1-4 of m; 0 if it is empty or too long. */
+static inline int rb_pack_name(struct rb_message* m, const char* name) {
+  size_t n = rb_strlen(name);
+  if (n == 0 || n > REBOUND_NAME_MAX) return 0;
+  for (int i = 1; i <= 4; ++i) m->w[i] = 0;
+  for (size_t i = 0; i < n; ++i)
+    m->w[1 + i / 8] |= (uint64_t)(unsigned char)name[i] << (8 * (i % 8));
+  return 1;
+}
+
+/* A service call: the IPC error, or else the reply's status (word 0). */
+static inline uint64_t rb_service_call(rebound_handle service, struct rb_message* m) {
+  uint64_t error = rb_ipc(REBOUND_SYS_IPC_CALL, service, m);
+  return error != 0 ? error : m->w[0];
+}
+
+/* A CALL handle to the service called `name` in *out; returns the error. */
+static inline uint64_t rb_lookup(const char* name, rebound_handle* out) {
+  struct rb_message m = {{REBOUND_NAMES_LOOKUP, 0, 0, 0, 0, 0}, 0};
+  if (!rb_pack_name(&m, name)) return invalid_argument;
+  uint64_t error = rb_service_call(rb_names_handle, &m);
+  if (error == 0) *out = m.handle;
+  return error;
+}
+
+#endif
