@@ -34,7 +34,9 @@ labels = {
     "user_yield_switch": "thread switch: yield between two user threads",
     "user_page_fault": "demand-zero page fault (user, 4 KiB)",
     "user_spawn_exit_wait": "spawn + exit + wait of a process from an ELF in memory",
-    "user_ipc_round_trip": "IPC call + reply, 6 words, another process (slow path)",
+    "user_ipc_round_trip": "IPC call + reply, 6 words, another process",
+    "tas_ipc_round_trip": "IPC round trip user -> TAS echo server, 6 words",
+    "tas_in_tas_call": "in-TAS call: one server into another (C++ call)",
 }
 for a in archs:
     for line in open(f"build/bench/{a}.log"):
@@ -59,14 +61,16 @@ for line in open("tools/bench_peers.txt"):
         peers.setdefault(op, []).append((peer, {"aarch64": int(a64), "x86_64": int(x86)}, " ".join(what)))
 targets = {"user_null_syscall": ("at most 120", lambda v, p: v <= 120),
            "user_page_fault": ("below Linux", lambda v, p: v < p["linux"]),
-           "user_ipc_round_trip": ("<= 1.5x seL4", lambda v, p: v <= p["sel4"] * 3 // 2)}
+           "user_ipc_round_trip": ("<= 1.5x seL4", lambda v, p: v <= p["sel4"] * 3 // 2),
+           "tas_ipc_round_trip": ("<= 1.5x seL4", lambda v, p: v <= p["sel4"] * 3 // 2)}
 print("\nbeside Linux and seL4 in the same QEMU (tools/bench_peers.txt)\n")
 print(f"| {'operation':<34} | {'arch':<7} | {'Rebound':>9} | {'Linux':>9} | {'seL4':>6} | {'target':<18} |")
 print(f"|{'-'*36}|{'-'*9}|{'-'*11}|{'-'*11}|{'-'*8}|{'-'*20}|")
 short = {"user_null_syscall": "null system call (Linux: getppid)",
          "user_page_fault": "demand-zero page fault, 4 KiB",
          "user_spawn_exit_wait": "spawn+exit+wait (Linux: fork+exec)",
-         "user_ipc_round_trip": "IPC round trip (Linux: pipe)"}
+         "user_ipc_round_trip": "IPC round trip (Linux: pipe)",
+         "tas_ipc_round_trip": "user -> TAS round trip (Linux: pipe)"}
 for op in short:
     for a in archs:
         v = rows.get(op, {}).get(a)
@@ -77,4 +81,10 @@ for op in short:
             t = f"{name}: {'met' if ok(v, p) else 'MISSED'}"
         cell = lambda x: f"{x:,}" if isinstance(x, int) else "-"
         print(f"| {short[op]:<34} | {a:<7} | {cell(v):>9} | {cell(p.get('linux')):>9} | {cell(p.get('sel4')):>6} | {t:<18} |")
+# The TAS's own target: an in-TAS call at least 10x cheaper than user -> TAS.
+for a in archs:
+    call, rt = rows.get("tas_in_tas_call", {}).get(a), rows.get("tas_ipc_round_trip", {}).get(a)
+    if call and rt:
+        print(f"\nin-TAS call vs user -> TAS round trip ({a}): {call:,} vs {rt:,} = "
+              f"{rt / call:.1f}x cheaper (target >= 10x: {'met' if rt >= 10 * call else 'MISSED'})")
 PY

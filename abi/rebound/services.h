@@ -24,8 +24,9 @@ enum rebound_echo_op {
                                  fault site "echo.work" */
   REBOUND_ECHO_STATS = 3,     /* () -> (heap bytes in use, heap blocks, requests
                                  that faulted, tries that faulted) */
-  REBOUND_ECHO_PEER_CALLS = 4, /* (n) -> (syscalls, address-space switches): the kernel's
-                                  counters across n in-TAS calls to another server */
+  REBOUND_ECHO_PEER_CALLS = 4, /* (n) -> (syscalls, address-space switches, sum, ns): the
+                                  kernel's counters across n in-TAS calls to another server
+                                  (each returns its count of names), and the time they took */
 };
 
 /* Fault injection in the TAS ("faults"; test builds only). */

@@ -60,15 +60,17 @@ rb_message EchoServer::peer_calls(uint64_t n) {
   if (const uint64_t e = RB_SYS1(REBOUND_SYS_DEBUG_SNAPSHOT, &before).error; e != 0)
     return status_reply(static_cast<Error>(e));
   uint64_t names = 0;
+  const uint64_t t0 = rb_clock();
   for (uint64_t i = 0; i < n; ++i) {
     auto r = call(peer_, [](NameServer& s) { return s.count(); });
     if (!r) return status_reply(r.error());
     names += *r;
   }
+  const uint64_t elapsed = rb_clock() - t0;
   if (const uint64_t e = RB_SYS1(REBOUND_SYS_DEBUG_SNAPSHOT, &after).error; e != 0)
     return status_reply(static_cast<Error>(e));
   return ok_reply(after.syscalls - before.syscalls, after.space_switches - before.space_switches,
-                  names);
+                  names, elapsed);
 }
 
 }  // namespace tas
