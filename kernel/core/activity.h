@@ -5,7 +5,11 @@
 #pragma once
 #include <cstdint>
 
+#include "core/big_kernel_lock.h"
+
 namespace core::activity {
-inline uint64_t syscalls = 0;        // system calls entered
+// System calls entered (kept beside the lock word: see big_kernel_lock.h).
+inline void count_syscall() { ++bkl::detail::g_lock.syscalls; }
+inline uint64_t syscalls() { return bkl::detail::g_lock.syscalls; }
 inline uint64_t space_switches = 0;  // user address-space (page-table root) loads
 }  // namespace core::activity

@@ -7,17 +7,18 @@
 #include "recovery/panic.h"
 
 namespace core::bkl {
-using detail::g_owner;
 using detail::kFree;
 
-std::atomic<unsigned> detail::g_owner{kFree};
+detail::Lock detail::g_lock;
 
 void detail::acquire_contended(unsigned self, unsigned holder) {
   if (holder == self) recovery::panic("big kernel lock: taken twice by cpu %u", self);
   for (;;) {
-    while (g_owner.load(std::memory_order_relaxed) != kFree) arch::serve_tlb_shootdown();
+    while (detail::g_lock.owner.load(std::memory_order_relaxed) != kFree)
+      arch::serve_tlb_shootdown();
     unsigned expected = kFree;
-    if (g_owner.compare_exchange_weak(expected, self, std::memory_order_acquire)) return;
+    if (detail::g_lock.owner.compare_exchange_weak(expected, self, std::memory_order_acquire))
+      return;
   }
 }
 
@@ -25,6 +26,6 @@ void detail::release_not_held(unsigned self) {
   recovery::panic("big kernel lock: released by cpu %u, which does not hold it", self);
 }
 
-bool held_here() { return g_owner.load(std::memory_order_relaxed) == this_cpu_id(); }
+bool held_here() { return detail::g_lock.owner.load(std::memory_order_relaxed) == this_cpu_id(); }
 
 }  // namespace core::bkl

@@ -21,7 +21,14 @@ namespace core::bkl {
 
 namespace detail {
 constexpr unsigned kFree = ~0u;
-extern std::atomic<unsigned> g_owner;  // the holder's CpuLocal::id, or kFree
+// The lock word, and beside it the system-call counter (core/activity.h),
+// which is updated under the lock on every entry: one address for both on
+// the hottest path.
+struct Lock {
+  std::atomic<unsigned> owner{kFree};  // the holder's CpuLocal::id, or kFree
+  uint64_t syscalls = 0;
+};
+extern Lock g_lock;
 // acquire() found the lock held by `holder`: panics if that is this CPU,
 // else waits for it.
 void acquire_contended(unsigned self, unsigned holder);
@@ -32,7 +39,8 @@ void acquire_contended(unsigned self, unsigned holder);
 inline void acquire() {
   const unsigned self = this_cpu_id();
   unsigned expected = detail::kFree;
-  if (detail::g_owner.compare_exchange_strong(expected, self, std::memory_order_acquire)) [[likely]]
+  if (detail::g_lock.owner.compare_exchange_strong(expected, self, std::memory_order_acquire))
+      [[likely]]
     return;
   detail::acquire_contended(self, expected);
 }
@@ -40,9 +48,9 @@ inline void acquire() {
 // Lets go of it. Panics if this CPU does not hold it.
 inline void release() {
   const unsigned self = this_cpu_id();
-  if (detail::g_owner.load(std::memory_order_relaxed) != self) [[unlikely]]
+  if (detail::g_lock.owner.load(std::memory_order_relaxed) != self) [[unlikely]]
     detail::release_not_held(self);
-  detail::g_owner.store(detail::kFree, std::memory_order_release);
+  detail::g_lock.owner.store(detail::kFree, std::memory_order_release);
 }
 
 // Whether this CPU holds it.

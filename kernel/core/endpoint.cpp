@@ -19,7 +19,7 @@ Result<Ref<Endpoint>> Endpoint::create() { return make_object<Endpoint>(); }
 // Every waiter holds a reference through its handle lookup, so none is left.
 Endpoint::~Endpoint() = default;
 
-Result<Message> Endpoint::call(Message m) {
+Result<Message> Endpoint::call(const Message& m, MovedHandle&& handle) {
   if (closed_) return fail(Error::peer_closed);
   Thread& self = current_thread();
   IpcState& me = self.ipc();
@@ -27,19 +27,21 @@ Result<Message> Endpoint::call(Message m) {
   if (Thread* server = receivers_.dequeue()) {
     // A server thread waits: hand it the call and wait for the reply.
     IpcState& s = server->ipc();
-    s.message = std::move(m);
+    s.message = m;
+    if (handle) s.handle = std::move(handle);
     s.reply_to = Ref<Thread>(&self);
     Scheduler::wake_here(*server);
     Scheduler::current().block();
   } else {
-    me.message = std::move(m);
+    me.message = m;
+    if (handle) me.handle = std::move(handle);
     callers_.wait();  // received later, then replied to
   }
   if (me.failed) {
-    me.message = {};  // a call never received: its handle closes now
+    me.handle = {};  // a call never received: its handle closes now
     return fail(me.error);
   }
-  return std::move(me.message);
+  return me.message;
 }
 
 Result<Message> Endpoint::receive() {
@@ -48,19 +50,22 @@ Result<Message> Endpoint::receive() {
   if (closed_) return fail(Error::peer_closed);
   if (Thread* caller = callers_.dequeue()) {
     me.reply_to = Ref<Thread>(caller);  // it stays blocked until the reply
-    return std::move(caller->ipc().message);
+    IpcState& c = caller->ipc();
+    if (c.handle) me.handle = std::move(c.handle);
+    return c.message;
   }
   me.failed = false;
   receivers_.wait();  // a caller fills in the message and reply_to
   if (me.failed) return fail(me.error);
-  return std::move(me.message);
+  return me.message;
 }
 
-Result<void> Endpoint::reply(Message m) {
+Result<void> Endpoint::reply(const Message& m, MovedHandle&& handle) {
   IpcState& me = current_thread().ipc();
   if (!me.reply_to) return fail(Error::not_found);
   const Ref<Thread> caller = std::move(me.reply_to);
-  caller->ipc().message = std::move(m);
+  caller->ipc().message = m;
+  if (handle) caller->ipc().handle = std::move(handle);
   Scheduler::wake_here(*caller);
   return {};
 }

@@ -24,14 +24,17 @@ class Endpoint final : public KernelObject {
   static Result<Ref<Endpoint>> create();
   ~Endpoint() override;
 
-  // The calling thread sends `m` and waits for the reply, which it returns.
-  Result<Message> call(Message m);
-  // The calling (server) thread waits for a call and returns its message; it
-  // then owes the caller a reply (reply()). A reply still owed fails first.
+  // The calling thread sends `m` (and `handle`, if any) and waits for the
+  // reply, which it returns; a handle that came with the reply is left in
+  // its IpcState::handle.
+  Result<Message> call(const Message& m, MovedHandle&& handle);
+  // The calling (server) thread waits for a call and returns its message
+  // (its handle, if any, in IpcState::handle); it then owes the caller a
+  // reply (reply()). A reply still owed fails first.
   Result<Message> receive();
   // The calling thread replies `m` to the caller it owes; Error::not_found if
   // it owes none.
-  static Result<void> reply(Message m);
+  static Result<void> reply(const Message& m, MovedHandle&& handle);
   // The current thread is ending or giving up its call: a reply it owes
   // fails its caller with Error::peer_closed.
   static void abandon_reply(IpcState& state);

@@ -14,14 +14,14 @@ namespace core {
 
 class Thread;
 
-// Words, and optionally one handle moved from the sender to the receiver.
+// The words of a message (plain data: copied on the fast path of every call).
 struct Message {
   uint64_t words[REBOUND_IPC_WORDS] = {};
-  MovedHandle handle;
 };
 
 struct IpcState {
-  Message message;  // a caller's call, then its reply; a server's request
+  Message message;     // a caller's call, then its reply; a server's request
+  MovedHandle handle;  // the handle that came (or goes) with `message`, if any
   // The wait ended without a message (error says why). Each thread clears it
   // before it waits; only a failure sets it.
   bool failed = false;

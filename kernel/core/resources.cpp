@@ -18,7 +18,7 @@ ResourceSnapshot take_snapshot() {
   s.frames_used = f.used_frames;
   s.page_table_frames = mm::page_table_frames();
   s.exception_objects = recovery::runtime_stats().exception_objects_in_use;
-  s.syscalls = activity::syscalls;
+  s.syscalls = activity::syscalls();
   s.space_switches = activity::space_switches;
   for (unsigned t = 0; t < REBOUND_OBJECT_TYPES; ++t)
     s.objects[t] = static_cast<uint64_t>(lib::live_objects(t));

@@ -24,7 +24,7 @@ Result<void> start(bool test_build) {
   // (a TAS that dies first closes the endpoint: peer_closed).
   Message ping;
   ping.words[0] = REBOUND_NAMES_PING;
-  TRY(reply, names->call(std::move(ping)));
+  TRY(reply, names->call(ping, MovedHandle()));
   if (reply.words[0] != 0) return fail(static_cast<Error>(reply.words[0]));
   g_names = std::move(names);
   g_tas = std::move(tas);

@@ -55,7 +55,7 @@ void before_user_return_slow();
     return;
   }
   const syscalls::Handler handler = detail::kSyscallTable[number];
-  ++activity::syscalls;
+  activity::count_syscall();
   // "No panic is a panic for the kernel": whatever goes wrong inside the call
   // unwinds to here, its resources freed on the way, and the caller gets
   // Error::kernel_fault.

@@ -6,6 +6,7 @@
 #include "arch/arch.h"
 #include "core/boot_images.h"
 #include "core/process.h"
+#include "core/tas_boot.h"
 #include "lib/log.h"
 #include "mm/frame_allocator.h"
 #include "mm/heaps.h"
@@ -115,7 +116,8 @@ int run_benchmarks() {
   }
   // The user-side figures: the "bench" program prints its own lines.
   if (const core::BootImage* image = core::find_boot_image("bench", 5)) {
-    auto p = core::Process::spawn("bench", image->data, image->size, "bench", 6);
+    auto p = core::Process::spawn("bench", image->data, image->size, "bench", 6, {},
+                                  core::name_service());
     if (p) (*p)->wait();
   }
   klog::print("bench: done\n");

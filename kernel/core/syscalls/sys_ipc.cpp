@@ -8,42 +8,56 @@
 namespace core::syscalls {
 namespace {
 
-// The message in the argument registers. Its handle (if any) leaves the
-// caller's table now: call this after every other check of the call.
-Result<Message> message_in(Args a) {
+Message message_in(Args a) {
   Message m;
   for (unsigned i = 0; i < REBOUND_IPC_WORDS; ++i) m.words[i] = a[arch::kIpcWordArg[i]];
-  if (const auto h = static_cast<rebound_handle>(a[arch::kIpcHandleArg]); h != 0) {
-    TRY(moved, caller().handles().take(h));
-    m.handle = std::move(moved);
-  }
   return m;
+}
+
+// The handle sent with the message (none: 0) into `out`, out of the caller's
+// table: call this after every other check of the call.
+inline Result<void> handle_in(Args a, MovedHandle& out) {
+  const auto h = static_cast<rebound_handle>(a[arch::kIpcHandleArg]);
+  if (h == 0) [[likely]]
+    return {};
+  TRY(moved, caller().handles().take(h));
+  out = std::move(moved);
+  return {};
 }
 
 // Words 2.. and the received handle's value (0: none) go into their argument
 // slots (the exit restores them from there); words 0 and 1 are the call's
 // values. A handle the caller's table has no room for is closed, and the
 // call fails with Error::limit_reached.
-Result<Values> message_out(Args a, Message m) {
+Result<Values> message_out(Args a, const Message& m) {
   auto* slots = const_cast<uint64_t*>(a);
   slots[arch::kIpcHandleArg] = 0;
-  if (m.handle) {
-    TRY(h, caller().handles().put(std::move(m.handle)));
-    slots[arch::kIpcHandleArg] = h;
+  if (MovedHandle& received = current_thread().ipc().handle; received) [[unlikely]] {
+    auto h = caller().handles().put(std::move(received));
+    received = {};
+    if (!h) return fail(h.error());
+    slots[arch::kIpcHandleArg] = *h;
   }
   for (unsigned i = 2; i < REBOUND_IPC_WORDS; ++i) slots[arch::kIpcWordArg[i]] = m.words[i];
   return Values{m.words[0], m.words[1]};
 }
 
 // A request this server thread could not take in fails its caller at once.
-Result<Values> received(Args a, Message request) {
-  auto r = message_out(a, std::move(request));
+Result<Values> received(Args a, const Message& request) {
+  auto r = message_out(a, request);
   if (!r) Endpoint::abandon_reply(current_thread().ipc());
   return r;
 }
 
 Result<Ref<Endpoint>> endpoint(Args a, uint32_t rights) {
   return caller().handles().get<Endpoint>(static_cast<rebound_handle>(a[0]), rights);
+}
+
+// Replies what the argument registers hold to the caller this thread owes.
+Result<void> reply(Args a) {
+  MovedHandle handle;
+  TRY_VOID(handle_in(a, handle));
+  return Endpoint::reply(message_in(a), std::move(handle));
 }
 
 }  // namespace
@@ -57,33 +71,30 @@ Result<Values> sys_endpoint_create(Args) {
 
 Result<Values> sys_ipc_call(Args a) {
   TRY(ep, endpoint(a, REBOUND_RIGHT_CALL));
-  TRY(call, message_in(a));
-  TRY(reply, ep->call(std::move(call)));
-  return message_out(a, std::move(reply));
+  MovedHandle handle;
+  TRY_VOID(handle_in(a, handle));
+  TRY(reply, ep->call(message_in(a), std::move(handle)));
+  return message_out(a, reply);
 }
 
 // Replies to the caller this thread owes (if any), then waits for the next.
 Result<Values> sys_ipc_reply_receive(Args a) {
   TRY(ep, endpoint(a, REBOUND_RIGHT_RECEIVE));
-  if (current_thread().ipc().reply_to) {
-    TRY(reply, message_in(a));
-    TRY_VOID(Endpoint::reply(std::move(reply)));
-  }
+  if (current_thread().ipc().reply_to) TRY_VOID(reply(a));
   TRY(request, ep->receive());
-  return received(a, std::move(request));
+  return received(a, request);
 }
 
 // Waits for a call; a reply this thread still owes fails its caller.
 Result<Values> sys_ipc_receive(Args a) {
   TRY(ep, endpoint(a, REBOUND_RIGHT_RECEIVE));
   TRY(request, ep->receive());
-  return received(a, std::move(request));
+  return received(a, request);
 }
 
 Result<Values> sys_ipc_reply(Args a) {
   if (!current_thread().ipc().reply_to) return fail(Error::not_found);
-  TRY(reply, message_in(a));
-  TRY_VOID(Endpoint::reply(std::move(reply)));
+  TRY_VOID(reply(a));
   return Values{};
 }
 
