@@ -31,6 +31,7 @@ enum rebound_error {
   peer_closed = 16,     /* IPC: the server is gone, or did not reply to this call */
   server_fault = 17,    /* the server faulted on this request on every try */
   server_restarted = 18, /* the server was restarted since this handle was issued */
+  interrupted = 19,      /* a blocking call cut short: the caller's process is being killed */
 #ifdef __cplusplus
 };
 const char* to_string(Error e);

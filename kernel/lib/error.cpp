@@ -22,6 +22,7 @@ const char* to_string(Error e) {
     case Error::peer_closed: return "peer closed";
     case Error::server_fault: return "server fault";
     case Error::server_restarted: return "server restarted";
+    case Error::interrupted: return "interrupted";
   }
   return "unknown error";
 }
