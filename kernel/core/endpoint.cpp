@@ -12,6 +12,12 @@ void fail_call(Thread& t) {
   Scheduler::wake(t);
 }
 
+// A caller that a server has received is blocked on no queue: only the reply
+// (or its failure) wakes it -- unless its process was killed meanwhile, and
+// Scheduler::interrupt woke it already. Then it has left (it may be dead; the
+// server's reference keeps the thread): what it is owed goes nowhere.
+bool still_waiting(const Thread& caller) { return !caller.interrupted(); }
+
 }  // namespace
 
 Result<Ref<Endpoint>> Endpoint::create() { return make_object<Endpoint>(); }
@@ -24,6 +30,7 @@ Result<Message> Endpoint::call(const Message& m, MovedHandle&& handle) {
   Thread& self = current_thread();
   IpcState& me = self.ipc();
   me.failed = false;
+  Result<void> waited;
   if (Thread* server = receivers_.dequeue()) {
     // A server thread waits: hand it the call and wait for the reply.
     IpcState& s = server->ipc();
@@ -31,15 +38,17 @@ Result<Message> Endpoint::call(const Message& m, MovedHandle&& handle) {
     if (handle) s.handle = std::move(handle);
     s.reply_to = Ref<Thread>(&self);
     Scheduler::wake_here(*server);
-    Scheduler::current().block();
+    waited = Scheduler::current().block();
   } else {
     me.message = m;
     if (handle) me.handle = std::move(handle);
-    callers_.wait();  // received later, then replied to
+    waited = callers_.wait();  // received later, then replied to
   }
-  if (me.failed) {
-    me.handle = {};  // a call never received: its handle closes now
-    return fail(me.error);
+  if (!waited || me.failed) {
+    // A call never received, or whose caller is interrupted: the handle
+    // with it (or with the reply) closes now.
+    me.handle = {};
+    return fail(waited ? me.error : waited.error());
   }
   return me.message;
 }
@@ -55,7 +64,13 @@ Result<Message> Endpoint::receive() {
     return c.message;
   }
   me.failed = false;
-  receivers_.wait();  // a caller fills in the message and reply_to
+  // A caller fills in the message, handle and reply_to. Interrupted after
+  // that, this thread still owes the reply: its end fails the caller
+  // (abandon_reply); the request's handle closes now.
+  if (auto waited = receivers_.wait(); !waited) {
+    me.handle = {};
+    return fail(waited.error());
+  }
   if (me.failed) return fail(me.error);
   return me.message;
 }
@@ -64,6 +79,7 @@ Result<void> Endpoint::reply(const Message& m, MovedHandle&& handle) {
   IpcState& me = current_thread().ipc();
   if (!me.reply_to) return fail(Error::not_found);
   const Ref<Thread> caller = std::move(me.reply_to);
+  if (!still_waiting(*caller)) return {};
   caller->ipc().message = m;
   if (handle) caller->ipc().handle = std::move(handle);
   Scheduler::wake_here(*caller);
@@ -73,7 +89,7 @@ Result<void> Endpoint::reply(const Message& m, MovedHandle&& handle) {
 void Endpoint::abandon_reply(IpcState& state) {
   if (!state.reply_to) return;
   const Ref<Thread> caller = std::move(state.reply_to);
-  fail_call(*caller);
+  if (still_waiting(*caller)) fail_call(*caller);
 }
 
 void Endpoint::close() {

@@ -5,7 +5,9 @@
 // gone: when no handle with REBOUND_RIGHT_RECEIVE is left, the endpoint
 // closes and every call waiting on it, and every later one, ends with
 // Error::peer_closed; a server thread that ends, or receives again, without
-// replying fails its caller the same way.
+// replying fails its caller the same way. A thread whose process is killed
+// stops waiting here (Error::interrupted, core/scheduler.h); a reply to a
+// caller that has so left goes nowhere.
 //
 // A message that does not arrive (a failed call, a caller that died before
 // its reply) is dropped with the handle it carried, which closes it.

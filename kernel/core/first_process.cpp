@@ -21,7 +21,7 @@ int run_first_process(const char* name) {
     KLOG_ERROR("run: cannot start '%s': %s", name, rebound::to_string(p.error()));
     return arch::kExitPanic + 1;
   }
-  const ExitStatus s = (*p)->wait();
+  const ExitStatus s = *(*p)->wait();  // a kernel thread's wait is never interrupted
   if (s.killed) {
     KLOG_INFO("run: process %s killed by %s at address %p", name, recovery::to_string(s.fault),
               reinterpret_cast<void*>(s.address));

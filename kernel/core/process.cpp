@@ -34,7 +34,7 @@ Result<Ref<Process>> Process::spawn(const char* name, const uint8_t* image, size
   // builds) must leave nothing behind.
   recovery::fault_point("process.spawn");
   TRY(thread, Thread::create_user(process->name_, process, entry));
-  process->thread_started();
+  process->thread_started(*thread);
   Scheduler::start(*thread);
   return process;
 }
@@ -43,10 +43,24 @@ void Process::kill(const ExitStatus& status) {
   if (ended_ || dying_) return;
   dying_ = true;
   status_ = status;
-  if (live_threads_ == 0) end();
+  if (live_threads_ == 0) {
+    end();
+    return;
+  }
+  // Threads blocked in the kernel would not reach the boundary before
+  // whatever they wait for happens, if it ever does.
+  for_each_thread([](Thread& t) { Scheduler::interrupt(t); });
 }
 
-void Process::thread_ended(const ExitStatus& status) {
+void Process::thread_started(Thread& t) {
+  ++live_threads_;
+  threads_.push_back(t.process_node_, &t);
+  // Created by a thread of a dying process: it too must not wait.
+  if (dying_) Scheduler::interrupt(t);
+}
+
+void Process::thread_ended(Thread& t, const ExitStatus& status) {
+  threads_.remove(t.process_node_);
   // A thread that faults takes its process with it; one that exits does not,
   // unless it was the last: then its status is the process's (if nothing
   // killed the process before).
@@ -74,8 +88,8 @@ void Process::end() {
   waiters_.wake_all();
 }
 
-ExitStatus Process::wait() {
-  while (!ended_) waiters_.wait();
+Result<ExitStatus> Process::wait() {
+  while (!ended_) TRY_VOID(waiters_.wait());
   return status_;
 }
 

@@ -3,6 +3,11 @@
 // fault or by PROCESS_KILL -- and then releases everything it owned at once:
 // handles, address space (its frames and tables) and ASID. Whoever holds a
 // reference can wait for its exit status.
+//
+// Killing it interrupts every thread of it (Scheduler::interrupt): those
+// blocked in the kernel stop waiting, and each thread ends as it next passes
+// the user/kernel boundary -- at once for them, at the next system call,
+// interrupt or fault for those in user mode.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -13,6 +18,7 @@
 #include "core/handle_table.h"
 #include "core/kernel_object.h"
 #include "core/wait_queue.h"
+#include "lib/intrusive_list.h"
 #include "lib/object_count.h"
 
 namespace core {
@@ -41,14 +47,22 @@ class Process final : public KernelObject {
   const Ref<Endpoint>& names() const { return names_; }
 
   // Ends the process with `status` as soon as each of its threads next
-  // passes the user/kernel boundary (or now, if it has none running).
+  // passes the user/kernel boundary (or now, if it has none running); its
+  // threads blocked in the kernel are woken to get there.
   void kill(const ExitStatus& status);
-  // Blocks until the process has ended; returns its exit status.
-  ExitStatus wait();
+  // Blocks until the process has ended; returns its exit status
+  // (Error::interrupted if the waiting thread is).
+  Result<ExitStatus> wait();
 
   // A user thread of this process is starting / has ended.
-  void thread_started() { ++live_threads_; }
-  void thread_ended(const ExitStatus& status);
+  void thread_started(Thread& t);
+  void thread_ended(Thread& t, const ExitStatus& status);
+  // Calls f(Thread&) for each of its threads that has started and not ended.
+  template <class F>
+  void for_each_thread(F f) const {
+    for (lib::ListNode* n = threads_.first(); n != threads_.end(); n = n->next)
+      f(*static_cast<Thread*>(n->owner));
+  }
 
  private:
   template <class T, class... Args>
@@ -63,6 +77,7 @@ class Process final : public KernelObject {
   HandleTable handles_;
   Ref<Endpoint> names_;  // the name service its children inherit
   unsigned live_threads_ = 0;
+  lib::NodeList threads_;  // those live, through Thread::process_node_
   ExitStatus status_;
   WaitQueue waiters_;
   lib::Counted<REBOUND_OBJECT_PROCESS> counted_;

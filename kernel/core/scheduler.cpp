@@ -190,14 +190,28 @@ void Scheduler::yield() {
   schedule();
 }
 
-void Scheduler::block() {
-  KASSERT(running_ != idle_);
-  running_->state_ = Thread::State::blocked;
-  schedule();
+Result<void> Scheduler::block() {
+  Thread& t = *running_;
+  KASSERT(&t != idle_);
+  if (!t.interrupted_) [[likely]] {
+    t.state_ = Thread::State::blocked;
+    schedule();
+    // Woken by whoever it waited for, or by interrupt(); in either case an
+    // interrupted thread goes on to its end, not to what it waited for.
+    if (!t.interrupted_) [[likely]]
+      return {};
+  } else {
+    // Interrupted while it ran on its way here (its process was killed while
+    // it was in user mode, or waiting for the big kernel lock).
+    stop_waiting(t);
+  }
+  return fail(Error::interrupted);
 }
 
 void Scheduler::wake(Thread& t) {
-  KASSERT(t.state_ == Thread::State::blocked);
+  // Off every wait queue and the sleep list: those links are the run queue's
+  // now.
+  KASSERT(t.state_ == Thread::State::blocked && t.wait_queue_ == nullptr && !t.sleeping_);
   of(t.cpu_).make_ready_from_anywhere(t);
 }
 
@@ -211,13 +225,34 @@ void Scheduler::wake_here(Thread& t) {
   here.make_ready(t);
 }
 
-void Scheduler::sleep_until(uint64_t deadline_ns) {
-  if (arch::monotonic_ns() >= deadline_ns) return;
+void Scheduler::interrupt(Thread& t) {
+  if (t.process() == nullptr) return;
+  t.interrupted_ = true;
+  // A thread that runs or is ready sees the flag when it next blocks, or
+  // ends at the boundary before that.
+  if (t.state_ != Thread::State::blocked) return;
+  stop_waiting(t);
+  wake(t);  // on its own CPU: its queues, and the IPI if it is idle
+}
+
+void Scheduler::stop_waiting(Thread& t) {
+  if (t.wait_queue_ != nullptr) t.wait_queue_->remove(t);
+  if (t.sleeping_) {
+    // A sleeper is on the sleep list of its own CPU (sleep_until).
+    of(t.cpu_).sleepers_.remove(t);
+    t.sleeping_ = false;
+  }
+  // A caller waiting for its reply is on neither: the server's reply_to
+  // names it (Endpoint::reply leaves an interrupted caller alone).
+}
+
+Result<void> Scheduler::sleep_until(uint64_t deadline_ns) {
+  if (arch::monotonic_ns() >= deadline_ns) return {};
   Thread& t = *running_;
   t.wake_at_ns_ = deadline_ns;
   t.sleeping_ = true;
   sleepers_.insert_sorted(t, [&](const Thread& other) { return other.wake_at_ns_ > deadline_ns; });
-  block();
+  return block();
 }
 
 void Scheduler::exit(const ExitStatus& status) {

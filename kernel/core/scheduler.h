@@ -14,6 +14,11 @@
 // Every started thread holds a reference to itself until it is dead and this
 // CPU has switched away from it; the scheduler and wait queues link threads
 // through Thread::queue_node_ without owning them.
+//
+// Killing a process interrupts its threads (interrupt()): one blocked in the
+// kernel leaves its wait queue or the sleep list and is made ready, and its
+// wait -- that one and any later -- fails with Error::interrupted, so that it
+// reaches the user/kernel boundary, where a thread of a dying process ends.
 #pragma once
 #include <cstdint>
 
@@ -48,8 +53,10 @@ class alignas(2048) Scheduler {
   static void start_pinned(Thread& t, unsigned cpu);
   // Gives the CPU to another ready thread of at least the same priority.
   void yield();
-  // The running thread, already put on a wait queue, stops until woken.
-  void block();
+  // The running thread, already put on a wait queue (or not, if whoever
+  // wakes it knows it otherwise), stops until woken. Error::interrupted if it
+  // is interrupted, meanwhile or before: it is then off that queue.
+  Result<void> block();
   // Makes a blocked thread ready again, on its own CPU.
   static void wake(Thread& t);
   // Makes blocked thread `t` ready on this CPU (unless pinned to another):
@@ -57,8 +64,13 @@ class alignas(2048) Scheduler {
   // for. The two then take turns on one CPU instead of waking each other
   // across CPUs with IPIs.
   static void wake_here(Thread& t);
-  // The running thread stops until monotonic time `deadline_ns`.
-  void sleep_until(uint64_t deadline_ns);
+  // Marks a user thread interrupted, and if it is blocked, takes it off what
+  // it waits on and wakes it (see above). Kernel threads are never
+  // interrupted.
+  static void interrupt(Thread& t);
+  // The running thread stops until monotonic time `deadline_ns`
+  // (Error::interrupted: see block()).
+  Result<void> sleep_until(uint64_t deadline_ns);
   // The running thread ends with `status`; joiners wake.
   [[noreturn]] void exit(const ExitStatus& status);
 
@@ -91,11 +103,12 @@ class alignas(2048) Scheduler {
   void make_ready_from_anywhere(Thread& t);
   unsigned load() const;  // ready threads, plus the running one unless idle
   Thread* pop_best();
-  Thread* steal_best();                // the best ready thread that is not pinned
-  Thread* pick_next();                 // this CPU's best ready thread, or one stolen
-  void schedule();                     // switches to the best ready thread (or idle)
-  void preempt();                      // preempt_if_needed's switch
-  static void activate(Thread& next);  // its kernel entry stack and address space
+  Thread* steal_best();                 // the best ready thread that is not pinned
+  Thread* pick_next();                  // this CPU's best ready thread, or one stolen
+  static void stop_waiting(Thread& t);  // off its wait queue or sleep list, if on one
+  void schedule();                      // switches to the best ready thread (or idle)
+  void preempt();                       // preempt_if_needed's switch
+  static void activate(Thread& next);   // its kernel entry stack and address space
   static void idle_loop(void*);
 
   lib::List<Thread, &Thread::queue_node_> ready_[Thread::kPriorities];

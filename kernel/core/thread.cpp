@@ -66,13 +66,13 @@ void Thread::start(void* self) {
 
 void Thread::exit_current(const ExitStatus& status) {
   Endpoint::abandon_reply(current_thread().ipc());  // its caller must not wait forever
-  if (Process* p = current_thread().process()) p->thread_ended(status);
+  if (Process* p = current_thread().process()) p->thread_ended(current_thread(), status);
   Scheduler::current().exit(status);
 }
 
-ExitStatus Thread::join() {
+Result<ExitStatus> Thread::join() {
   KASSERT(this != &current_thread());
-  while (state_ != State::dead) joiners_.wait();
+  while (state_ != State::dead) TRY_VOID(joiners_.wait());
   return exit_status_;
 }
 

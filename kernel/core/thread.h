@@ -50,14 +50,20 @@ class Thread final : public KernelObject {
   Process* process() const { return process_.get(); }
   // Its IPC message and reply capability (core/endpoint.h).
   IpcState& ipc() { return ipc_; }
+  // Its process is being killed: every wait of this thread fails at once
+  // with Error::interrupted (Scheduler::interrupt), so that it reaches the
+  // user/kernel boundary and ends there. Never cleared.
+  bool interrupted() const { return interrupted_; }
 
-  // Blocks until this thread is dead; returns its exit status.
-  ExitStatus join();
+  // Blocks until this thread is dead; returns its exit status
+  // (Error::interrupted if the joining thread is).
+  Result<ExitStatus> join();
 
   // Ends the running thread with `status` (its process hears of it first).
   [[noreturn]] static void exit_current(const ExitStatus& status);
 
  private:
+  friend class Process;
   friend class Scheduler;
   friend class WaitQueue;
   template <class T, class... Args>
@@ -78,11 +84,14 @@ class Thread final : public KernelObject {
   WaitQueue joiners_;
   uint64_t wake_at_ns_ = 0;  // while sleeping
   bool sleeping_ = false;
-  unsigned cpu_ = 0;          // the CPU whose queues it is on, or last ran on
-  bool pinned_ = false;       // never moves to another CPU
-  lib::ListNode queue_node_;  // run queue, wait queue or sleep list
-  Ref<Thread> self_;          // from start until dead and switched away from
+  bool interrupted_ = false;
+  unsigned cpu_ = 0;                 // the CPU whose queues it is on, or last ran on
+  bool pinned_ = false;              // never moves to another CPU
+  lib::ListNode queue_node_;         // run queue, wait queue or sleep list
+  WaitQueue* wait_queue_ = nullptr;  // the wait queue queue_node_ is on, if any
+  Ref<Thread> self_;                 // from start until dead and switched away from
   Ref<Process> process_;
+  lib::ListNode process_node_;  // on its process's list, from thread_started to thread_ended
   UserEntry user_entry_{};
   IpcState ipc_;
   lib::Counted<REBOUND_OBJECT_THREAD> counted_;

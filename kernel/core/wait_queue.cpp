@@ -1,13 +1,15 @@
 #include "core/wait_queue.h"
 
 #include "core/scheduler.h"
+#include "recovery/panic.h"
 
 namespace core {
 
-void WaitQueue::wait() {
+Result<void> WaitQueue::wait() {
   Thread& t = current_thread();
   waiters_.push_back(t.queue_node_, &t);
-  Scheduler::current().block();
+  t.wait_queue_ = this;  // for remove(), should the wait be interrupted
+  return Scheduler::current().block();
 }
 
 unsigned WaitQueue::wake_one() {
@@ -19,8 +21,14 @@ unsigned WaitQueue::wake_one() {
 
 Thread* WaitQueue::dequeue() {
   auto* t = static_cast<Thread*>(waiters_.front());
-  if (t != nullptr) waiters_.remove(t->queue_node_);
+  if (t != nullptr) remove(*t);
   return t;
+}
+
+void WaitQueue::remove(Thread& t) {
+  KASSERT(t.wait_queue_ == this);
+  waiters_.remove(t.queue_node_);
+  t.wait_queue_ = nullptr;
 }
 
 unsigned WaitQueue::wake_all() {

@@ -1,8 +1,9 @@
-// Threads waiting for something (a thread to exit, later IPC). Blocking and
-// waking happen with interrupts masked (the kernel never runs with them on),
-// so there is no lost-wakeup window.
+// Threads waiting for something (a thread or process to exit, an IPC
+// partner). Blocking and waking happen with interrupts masked (the kernel
+// never runs with them on), so there is no lost-wakeup window.
 #pragma once
 #include "lib/intrusive_list.h"
+#include "lib/result.h"
 
 namespace core {
 
@@ -10,14 +11,18 @@ class Thread;
 
 class WaitQueue {
  public:
-  // Blocks the current thread on this queue until woken.
-  void wait();
+  // Blocks the current thread on this queue until woken. Error::interrupted
+  // if its process is being killed (Scheduler::interrupt): it is then off the
+  // queue.
+  Result<void> wait();
   // Makes the first / every waiting thread ready. Returns how many woke.
   unsigned wake_one();
   unsigned wake_all();
   // Takes the first waiting thread off the queue and leaves it blocked (for
   // whoever will wake it later); nullptr if none waits.
   Thread* dequeue();
+  // Takes `t`, which waits here, off the queue and leaves it blocked.
+  void remove(Thread& t);
   bool empty() const;
 
  private:

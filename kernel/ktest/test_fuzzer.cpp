@@ -23,7 +23,7 @@ KTEST(fuzzer_100000_random_syscalls_leave_the_kernel_intact) {
                                   14);
     KEXPECT(p.has_value());
     if (!p) return;
-    const core::ExitStatus s = (*p)->wait();
+    const core::ExitStatus s = *(*p)->wait();
     KEXPECT(!s.killed);
     KEXPECT_EQ(s.code, 0);
   }

@@ -67,7 +67,7 @@ KTEST(busy_loops_are_preempted_and_all_finish) {
   for (unsigned i = 0; i < n; ++i) spinners[i] = ktest::spawn_program("spin", "300");
   for (unsigned i = 0; i < n; ++i) {
     if (!spinners[i]) continue;
-    const ExitStatus s = spinners[i]->wait();
+    const ExitStatus s = *spinners[i]->wait();
     KEXPECT(!s.killed && s.code == 0);
   }
 }

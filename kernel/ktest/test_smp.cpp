@@ -103,7 +103,7 @@ KTEST(smp_two_busy_processes_run_at_once_on_two_cpus) {
   Ref<Process> a = ktest::spawn_program("spin", "400");
   Ref<Process> b = ktest::spawn_program("spin", "400");
   if (!a || !b) return;
-  const ExitStatus sa = a->wait(), sb = b->wait();
+  const ExitStatus sa = *a->wait(), sb = *b->wait();
   busy0 = Scheduler::of(0).busy_ticks() - busy0;
   busy1 = Scheduler::of(1).busy_ticks() - busy1;
   ticks0 = Scheduler::of(0).ticks() - ticks0;

@@ -56,8 +56,8 @@ KTEST(threads_take_turns_when_they_yield) {
   PingArgs a{&trace, 'a', 3}, b{&trace, 'b', 3};
   Ref<Thread> ta = spawn("a", ping, &a);
   Ref<Thread> tb = spawn("b", ping, &b);
-  const auto sa = ta->join();
-  const auto sb = tb->join();
+  const auto sa = *ta->join();
+  const auto sb = *tb->join();
   KEXPECT(same(trace.events, "ababab"));
   KEXPECT(!sa.killed && sa.code == 0 && !sb.killed);
   KEXPECT(ta->state() == Thread::State::dead);
@@ -89,11 +89,11 @@ KTEST(exit_status_reaches_the_joiner_even_when_the_thread_faults) {
   Ref<Thread> f = spawn("fault", faulting_thread, nullptr);
   Ref<Thread> t = spawn("throw", throwing_thread, nullptr);
   Ref<Thread> e = spawn("exit7", Exit7::run, nullptr);
-  const auto sf = f->join();
+  const auto sf = *f->join();
   KEXPECT(sf.killed && sf.fault == recovery::FaultKind::page_fault && sf.address == 0);
-  const auto st = t->join();
+  const auto st = *t->join();
   KEXPECT(st.killed && st.fault == recovery::FaultKind::cpp_exception);
-  const auto se = e->join();
+  const auto se = *e->join();
   KEXPECT(!se.killed && se.code == 7);
 }
 

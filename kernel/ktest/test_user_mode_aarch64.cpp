@@ -34,7 +34,7 @@ KTEST(aarch64_syscalls_interrupts_and_wfi_preserve_user_registers_and_tls) {
   Ref<Process> a = spawn("registers", "1");
   Ref<Process> b = spawn("registers", "2");
   if (!a || !b) return;
-  const ExitStatus sa = a->wait(), sb = b->wait();
+  const ExitStatus sa = *a->wait(), sb = *b->wait();
   KEXPECT(!sa.killed && !sb.killed);
   KEXPECT_EQ(sa.code, 0);
   KEXPECT_EQ(sb.code, 0);

@@ -35,7 +35,7 @@ inline core::Ref<core::Process> spawn_program(const char* name, const char* arg 
 // Spawns it and waits for it; a program that could not start "exits" -999.
 inline core::ExitStatus run_program(const char* name, const char* arg = nullptr) {
   core::Ref<core::Process> p = spawn_program(name, arg);
-  return p ? p->wait() : core::ExitStatus::exited(-999);
+  return p ? *p->wait() : core::ExitStatus::exited(-999);
 }
 
 }  // namespace ktest

@@ -38,7 +38,7 @@ Result<Values> sys_yield(Args) {
 Result<Values> sys_sleep(Args a) {
   const uint64_t now = arch::monotonic_ns();
   const uint64_t deadline = a[0] > ~uint64_t{0} - now ? ~uint64_t{0} : now + a[0];
-  Scheduler::current().sleep_until(deadline);
+  TRY_VOID(Scheduler::current().sleep_until(deadline));
   return Values{};
 }
 

@@ -34,7 +34,8 @@ Result<Values> sys_process_wait(Args a) {
   TRY(child,
       caller().handles().get<Process>(static_cast<rebound_handle>(a[0]), REBOUND_RIGHT_WAIT));
   if (child.get() == &caller()) return fail(Error::invalid_argument);
-  return status_values(child->wait());
+  TRY(status, child->wait());
+  return status_values(status);
 }
 
 // A handle to a process's address space, to map memory into it (a process

@@ -13,7 +13,7 @@ Result<Values> sys_thread_create(Args a) {
   TRY(thread,
       Thread::create_user(p.name(), Ref<Process>(&p), UserEntry{entry, stack_top, a[2], 0}));
   TRY(handle, p.handles().add(thread, REBOUND_RIGHTS_ALL));
-  p.thread_started();
+  p.thread_started(*thread);
   Scheduler::start(*thread);
   return Values{handle, 0};
 }
@@ -26,7 +26,8 @@ Result<Values> sys_thread_join(Args a) {
   TRY(thread,
       caller().handles().get<Thread>(static_cast<rebound_handle>(a[0]), REBOUND_RIGHT_WAIT));
   if (thread.get() == &current_thread()) return fail(Error::invalid_argument);
-  return status_values(thread->join());
+  TRY(status, thread->join());
+  return status_values(status);
 }
 
 }  // namespace core::syscalls
