@@ -42,6 +42,8 @@ class Thread final : public KernelObject {
   const char* name() const { return name_; }
   State state() const { return state_; }
   unsigned priority() const { return priority_; }
+  // The CPU whose queues it is on, or that it last ran on.
+  unsigned cpu() const { return cpu_; }
   const ExitStatus& exit_status() const { return exit_status_; }
   recovery::RecoveryState& recovery() { return recovery_; }
   uintptr_t stack_base() const { return stack_ ? stack_->base() : 0; }

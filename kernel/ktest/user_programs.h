@@ -11,10 +11,12 @@
 
 namespace ktest {
 
-// Spawns boot image `name` with argv = {name, arg} (arg nullptr: none) and
-// the TAS's name service, as the kernel's run= does.
-// Makes sure the scheduler's tick runs (interrupt tests may have stopped it).
-inline core::Ref<core::Process> spawn_program(const char* name, const char* arg = nullptr) {
+// Spawns boot image `name` with argv = {name, arg} (arg nullptr: none),
+// giving it `gift` as its startup handle (if any) and the TAS's name
+// service, as the kernel's run= does. Makes sure the scheduler's tick runs
+// (interrupt tests may have stopped it).
+inline core::Ref<core::Process> spawn_program(const char* name, const char* arg = nullptr,
+                                              const core::HandleTable::Gift& gift = {}) {
   KEXPECT(arch::timer_start(core::kTickPeriodNs).has_value());
   size_t n = 0, m = 0;
   while (name[n] != '\0') ++n;
@@ -27,7 +29,7 @@ inline core::Ref<core::Process> spawn_program(const char* name, const char* arg 
   KEXPECT(image != nullptr);
   if (image == nullptr) return {};
   auto p = core::Process::spawn(name, image->data, image->size, argv,
-                                n + 1 + (arg != nullptr ? m + 1 : 0), {}, core::name_service());
+                                n + 1 + (arg != nullptr ? m + 1 : 0), gift, core::name_service());
   KEXPECT(p.has_value());
   return p ? *p : core::Ref<core::Process>{};
 }
