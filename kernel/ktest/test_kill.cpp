@@ -228,3 +228,10 @@ KTEST(kill_wakes_a_thread_blocked_on_another_cpu) {
   KEXPECT(kill_blocked(*p));
   KEXPECT(Scheduler::of(cpu).remote_wakeups() > remote);  // made ready there, with an IPI
 }
+
+KTEST(user_kills_of_blocked_processes_leave_no_trace) {
+  leaves_no_trace([] {
+    const ExitStatus s = ktest::run_program("kill_blocked");
+    KEXPECT(!s.killed && s.code == 0);
+  });
+}
