@@ -6,17 +6,18 @@
 namespace core {
 namespace {
 
-void fail_call(Thread& t) {
-  t.ipc().failed = true;
-  t.ipc().error = Error::peer_closed;
-  Scheduler::wake(t);
-}
-
 // A caller that a server has received is blocked on no queue: only the reply
 // (or its failure) wakes it -- unless its process was killed meanwhile, and
 // Scheduler::interrupt woke it already. Then it has left (it may be dead; the
 // server's reference keeps the thread): what it is owed goes nowhere.
 bool still_waiting(const Thread& caller) { return !caller.interrupted(); }
+
+void fail_call(Thread& t) {
+  if (!still_waiting(t)) return;
+  t.ipc().failed = true;
+  t.ipc().error = Error::peer_closed;
+  Scheduler::wake(t);
+}
 
 }  // namespace
 
@@ -89,7 +90,7 @@ Result<void> Endpoint::reply(const Message& m, MovedHandle&& handle) {
 void Endpoint::abandon_reply(IpcState& state) {
   if (!state.reply_to) return;
   const Ref<Thread> caller = std::move(state.reply_to);
-  if (still_waiting(*caller)) fail_call(*caller);
+  fail_call(*caller);
 }
 
 void Endpoint::close() {

@@ -190,28 +190,17 @@ void Scheduler::yield() {
   schedule();
 }
 
-Result<void> Scheduler::block() {
-  Thread& t = *running_;
-  KASSERT(&t != idle_);
-  if (!t.interrupted_) [[likely]] {
-    t.state_ = Thread::State::blocked;
-    schedule();
-    // Woken by whoever it waited for, or by interrupt(); in either case an
-    // interrupted thread goes on to its end, not to what it waited for.
-    if (!t.interrupted_) [[likely]]
-      return {};
-  } else {
-    // Interrupted while it ran on its way here (its process was killed while
-    // it was in user mode, or waiting for the big kernel lock).
-    stop_waiting(t);
-  }
+Result<void> Scheduler::interrupted_wait(Thread& t) {
+  // Off the queue it was just put on, if it was interrupted while it ran on
+  // its way to block() (in user mode, or waiting for the big kernel lock);
+  // interrupt() has done that for a thread it woke.
+  stop_waiting(t);
   return fail(Error::interrupted);
 }
 
 void Scheduler::wake(Thread& t) {
-  // Off every wait queue and the sleep list: those links are the run queue's
-  // now.
-  KASSERT(t.state_ == Thread::State::blocked && t.wait_queue_ == nullptr && !t.sleeping_);
+  // Off every wait queue and the sleep list: its links are the run queue's now.
+  KASSERT(t.state_ == Thread::State::blocked && !t.queue_node_.linked());
   of(t.cpu_).make_ready_from_anywhere(t);
 }
 

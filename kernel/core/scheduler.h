@@ -25,6 +25,7 @@
 #include "arch/arch.h"
 #include "core/cpu_local.h"
 #include "core/thread.h"
+#include "recovery/panic.h"
 
 namespace core {
 
@@ -103,13 +104,16 @@ class alignas(2048) Scheduler {
   void make_ready_from_anywhere(Thread& t);
   unsigned load() const;  // ready threads, plus the running one unless idle
   Thread* pop_best();
-  Thread* steal_best();                 // the best ready thread that is not pinned
-  Thread* pick_next();                  // this CPU's best ready thread, or one stolen
-  static void stop_waiting(Thread& t);  // off its wait queue or sleep list, if on one
-  void schedule();                      // switches to the best ready thread (or idle)
-  void preempt();                       // preempt_if_needed's switch
-  static void activate(Thread& next);   // its kernel entry stack and address space
+  Thread* steal_best();                // the best ready thread that is not pinned
+  Thread* pick_next();                 // this CPU's best ready thread, or one stolen
+  void schedule();                     // switches to the best ready thread (or idle)
+  void preempt();                      // preempt_if_needed's switch
+  static void activate(Thread& next);  // its kernel entry stack and address space
   static void idle_loop(void*);
+  // Takes `t` off its wait queue or sleep list, if it is on one.
+  static void stop_waiting(Thread& t);
+  // block() of an interrupted thread (out of line: block() is inline).
+  static Result<void> interrupted_wait(Thread& t);
 
   lib::List<Thread, &Thread::queue_node_> ready_[Thread::kPriorities];
   uint32_t ready_mask_ = 0;
@@ -131,6 +135,21 @@ class alignas(2048) Scheduler {
 
 inline Scheduler& Scheduler::current() { return all_[this_cpu_id()]; }
 inline Scheduler& Scheduler::of(unsigned cpu) { return all_[cpu]; }
+
+// Inline: every IPC call and receive blocks.
+inline Result<void> Scheduler::block() {
+  Thread& t = *running_;
+  KASSERT(&t != idle_);
+  if (!t.interrupted_) [[likely]] {
+    t.state_ = Thread::State::blocked;
+    schedule();
+    // Woken by whoever it waited for, or by interrupt(); in either case an
+    // interrupted thread goes on to its end, not to what it waited for.
+    if (!t.interrupted_) [[likely]]
+      return {};
+  }
+  return interrupted_wait(t);
+}
 
 // The running thread of this CPU.
 inline Thread& current_thread() { return Scheduler::current().running(); }

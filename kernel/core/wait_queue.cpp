@@ -21,12 +21,16 @@ unsigned WaitQueue::wake_one() {
 
 Thread* WaitQueue::dequeue() {
   auto* t = static_cast<Thread*>(waiters_.front());
-  if (t != nullptr) remove(*t);
+  if (t != nullptr) unlink(*t);
   return t;
 }
 
 void WaitQueue::remove(Thread& t) {
   KASSERT(t.wait_queue_ == this);
+  unlink(t);
+}
+
+void WaitQueue::unlink(Thread& t) {
   waiters_.remove(t.queue_node_);
   t.wait_queue_ = nullptr;
 }

@@ -26,6 +26,7 @@ class WaitQueue {
   bool empty() const;
 
  private:
+  void unlink(Thread& t);
   lib::NodeList waiters_;  // of Thread, through Thread::queue_node_
 };
 
