@@ -26,6 +26,13 @@ add_custom_command(
 
 add_custom_target(gcc_unwind_source DEPENDS ${GCC_OUTPUTS})
 
+# The rest of the C++ runtime both link with it: the toolchain's libsupc++
+# (C++ ABI, personality, RTTI) and libgcc.
+execute_process(COMMAND ${CMAKE_CXX_COMPILER} -print-file-name=libsupc++.a
+  OUTPUT_VARIABLE LIBSUPCXX OUTPUT_STRIP_TRAILING_WHITESPACE)
+execute_process(COMMAND ${CMAKE_CXX_COMPILER} -print-libgcc-file-name
+  OUTPUT_VARIABLE LIBGCC OUTPUT_STRIP_TRAILING_WHITESPACE)
+
 # A static library `name` of the unwinder, compiled with `flags` (the kernel
 # and the TAS each build their own: their flags differ).
 function(rebound_unwinder name)
