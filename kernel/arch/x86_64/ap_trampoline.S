@@ -98,13 +98,7 @@ ap_start64:
   // A GDT in the image: the trampoline's page is not mapped in the kernel's
   // tables. Same selectors, same descriptors (CS need not be reloaded).
   lgdt ap_gdtr(%rip)
-  mov $X86_KERNEL_DS, %eax
-  mov %eax, %ds
-  mov %eax, %es
-  mov %eax, %ss
-  xor %eax, %eax
-  mov %eax, %fs
-  mov %eax, %gs               // the GS base is set by entry (arch::set_cpu_local)
+  LOAD_KERNEL_DATA_SEGMENTS
   mov x86_64_ap_start_block + AP_START_CR3(%rip), %rax
   mov %rax, %cr3              // the kernel's page tables
   mov %cr4, %rax

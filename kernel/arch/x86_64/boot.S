@@ -127,13 +127,7 @@ no_long_mode:
 
   .code64
 long_mode_entry:
-  mov $X86_KERNEL_DS, %eax
-  mov %eax, %ds
-  mov %eax, %es
-  mov %eax, %ss
-  xor %eax, %eax
-  mov %eax, %fs
-  mov %eax, %gs
+  LOAD_KERNEL_DATA_SEGMENTS
   movabs $start64, %rax
   jmp *%rax
 

@@ -41,4 +41,16 @@
   or $(CR0_PG | CR0_WP | CR0_NE | CR0_EM | CR0_TS | CR0_PE), %eax
   mov %eax, %cr0
 .endm
+
+// In 64-bit mode: the kernel's data selector in DS, ES and SS, null FS and GS
+// (the GS base is set later, by arch::set_cpu_local). Clobbers eax.
+.macro LOAD_KERNEL_DATA_SEGMENTS
+  mov $X86_KERNEL_DS, %eax
+  mov %eax, %ds
+  mov %eax, %es
+  mov %eax, %ss
+  xor %eax, %eax
+  mov %eax, %fs
+  mov %eax, %gs
+.endm
 #endif
