@@ -38,8 +38,7 @@ Result<void> start_server(const char* name, tas::Server& server) {
   const auto ep = static_cast<rebound_handle>(endpoint);
   TRY_VOID(g_names.add(name, ep));
   auto* served = new Served{server, ep};
-  TRY(thread, tas::start_thread(name, &server.heap(), serve_thread, served));
-  (void)thread;
+  TRY_VOID(tas::start_thread(name, &server.heap(), serve_thread, served));
   return {};
 }
 

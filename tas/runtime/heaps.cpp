@@ -27,9 +27,9 @@ Result<mm::Heap*> create_heap(const char* name) {
   const unsigned slot = g_next.fetch_add(1);
   if (slot >= layout::kMaxHeaps) return fail(Error::limit_reached);
   const uintptr_t base = layout::kHeaps + slot * layout::kHeapSlot;
-  TRY(mapped, value(RB_SYS4(REBOUND_SYS_VM_MAP, base, layout::kHeapLimit,
-                            REBOUND_VM_READ | REBOUND_VM_WRITE, 0)));
-  (void)mapped;
+  TRY_VOID(check(
+      RB_SYS4(REBOUND_SYS_VM_MAP, base, layout::kHeapLimit, REBOUND_VM_READ | REBOUND_VM_WRITE, 0)
+          .error));
   g_heaps[slot] = new (g_storage[slot]) mm::Heap(name, base, layout::kHeapLimit, g_reserved);
   return g_heaps[slot];
 }

@@ -38,9 +38,9 @@ Result<rebound_handle> start_thread(const char* name, mm::Heap* heap, ThreadMain
   const unsigned slot = g_next_slot.fetch_add(1);
   if (slot >= layout::kMaxThreads) return fail(Error::limit_reached);
   const uintptr_t stack = layout::kStacks + (slot + 1) * layout::kStackSlot - layout::kStackSize;
-  TRY(mapped, value(RB_SYS4(REBOUND_SYS_VM_MAP, stack, layout::kStackSize,
-                            REBOUND_VM_READ | REBOUND_VM_WRITE, 0)));
-  (void)mapped;
+  TRY_VOID(check(
+      RB_SYS4(REBOUND_SYS_VM_MAP, stack, layout::kStackSize, REBOUND_VM_READ | REBOUND_VM_WRITE, 0)
+          .error));
   auto* block = new (reinterpret_cast<void*>(block_address(slot))) ThreadBlock;
   block->heap = heap;
   block->name = name;

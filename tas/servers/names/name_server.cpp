@@ -3,14 +3,12 @@
 namespace tas {
 
 bool unpack_name(const rb_message& m, char (&name)[REBOUND_NAME_MAX + 1]) {
+  auto byte = [&](size_t i) { return static_cast<char>(m.w[1 + i / 8] >> (8 * (i % 8))); };
   size_t n = 0;
-  for (; n < REBOUND_NAME_MAX; ++n) {
-    name[n] = static_cast<char>(m.w[1 + n / 8] >> (8 * (n % 8)));
-    if (name[n] == '\0') break;
-  }
+  while (n < REBOUND_NAME_MAX && (name[n] = byte(n)) != '\0') ++n;
   name[n] = '\0';
   for (size_t i = n; i < REBOUND_NAME_MAX; ++i) {  // nothing after the end
-    if (static_cast<char>(m.w[1 + i / 8] >> (8 * (i % 8))) != '\0') return false;
+    if (byte(i) != '\0') return false;
   }
   return n > 0;
 }
