@@ -54,6 +54,8 @@ enum rebound_syscall {
   REBOUND_SYS_IPC_REPLY_RECEIVE = 24, /* (endpoint handle, reply) -> (next call's message) */
   REBOUND_SYS_IPC_REPLY = 25,       /* (-, reply) -> () */
   REBOUND_SYS_IPC_RECEIVE = 26,     /* (endpoint handle) -> (a call's message); a reply owed fails */
+  REBOUND_SYS_FAULT_HANDLER_SET = 27, /* (handler entry, 0: none) -> (previous entry): the calling
+                                       process's faults go to it (fault_frame.h) */
   REBOUND_SYS_COUNT
 };
 

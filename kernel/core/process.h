@@ -45,6 +45,10 @@ class Process final : public KernelObject {
   bool ended() const { return ended_; }
   bool dying() const { return dying_; }
   const Ref<Endpoint>& names() const { return names_; }
+  // Where its threads' faults go (FAULT_HANDLER_SET, core/fault_delivery.h):
+  // a user address, 0 for none (a fault kills the process).
+  uintptr_t fault_handler() const { return fault_handler_; }
+  void set_fault_handler(uintptr_t entry) { fault_handler_ = entry; }
 
   // Ends the process with `status` as soon as each of its threads next
   // passes the user/kernel boundary (or now, if it has none running); its
@@ -78,6 +82,7 @@ class Process final : public KernelObject {
   Ref<Endpoint> names_;  // the name service its children inherit
   unsigned live_threads_ = 0;
   lib::NodeList threads_;  // those live, through Thread::process_node_
+  uintptr_t fault_handler_ = 0;
   ExitStatus status_;
   WaitQueue waiters_;
   lib::Counted<REBOUND_OBJECT_PROCESS> counted_;

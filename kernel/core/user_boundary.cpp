@@ -41,6 +41,7 @@ constinit const Handler detail::kSyscallTable[REBOUND_SYS_COUNT] = {
     syscalls::sys_ipc_reply_receive,
     syscalls::sys_ipc_reply,
     syscalls::sys_ipc_receive,
+    syscalls::sys_fault_handler_set,
 };
 
 // Cold: a fault caught in a system call (the common path is inline in

@@ -63,6 +63,7 @@ int main(int argc, char** argv) {
       case REBOUND_SYS_PROCESS_WAIT:
       case REBOUND_SYS_THREAD_JOIN: break;                         /* never-issued handles fail */
       case REBOUND_SYS_DEBUG_INJECT: n = REBOUND_SYS_NULL; break;  /* not a fuzz target */
+      case REBOUND_SYS_FAULT_HANDLER_SET: break; /* unset again below */
       case REBOUND_SYS_IPC_CALL:
       case REBOUND_SYS_IPC_RECEIVE:
       case REBOUND_SYS_IPC_REPLY_RECEIVE: /* a live endpoint nobody serves would block us */
@@ -75,6 +76,8 @@ int main(int argc, char** argv) {
       default: break;
     }
     rb_syscall(n, a[0], a[1], a[2], a[3], a[4], a[5]);
+    /* A fault of the fuzzer's is a kernel bug: it must kill, not jump to a random handler. */
+    if (n == REBOUND_SYS_FAULT_HANDLER_SET) RB_SYS1(REBOUND_SYS_FAULT_HANDLER_SET, 0);
   }
   rb_print("fuzzer: done\n");
   return 0;

@@ -204,6 +204,21 @@ int main(void) {
          RB_SYS5(REBOUND_SYS_VM_MAP_MEMORY, m.value, 0, 0, 4096, REBOUND_VM_READ).error,
          E(stale_handle));
 
+  /* Fault handler entries: in the user half (aarch64: 4-byte aligned), or 0 for none. */
+  expect("fault handler: kernel", RB_SYS1(REBOUND_SYS_FAULT_HANDLER_SET, kernel).error,
+         E(invalid_argument));
+  expect("fault handler: non-canonical",
+         RB_SYS1(REBOUND_SYS_FAULT_HANDLER_SET, 0x0000800000000000ull).error, E(invalid_argument));
+  expect("fault handler: all ones", RB_SYS1(REBOUND_SYS_FAULT_HANDLER_SET, ~0ull).error,
+         E(invalid_argument));
+  expect("fault handler: null page", RB_SYS1(REBOUND_SYS_FAULT_HANDLER_SET, 0x1000).error,
+         E(invalid_argument));
+#if defined(__aarch64__)
+  expect("fault handler: misaligned", RB_SYS1(REBOUND_SYS_FAULT_HANDLER_SET, 0x400002).error,
+         E(invalid_argument));
+#endif
+  expect("fault handler: none", RB_SYS1(REBOUND_SYS_FAULT_HANDLER_SET, 0).error, 0);
+
   rb_print(failures == 0 ? "syscall checks: all passed\n" : "syscall checks: FAILED\n");
   return failures;
 }

@@ -135,6 +135,11 @@ __attribute__((noreturn)) static inline void rb_exit(int64_t code) {
 static inline uint64_t rb_yield(void) { return RB_SYS0(REBOUND_SYS_YIELD).error; }
 static inline uint64_t rb_sleep(uint64_t ns) { return RB_SYS1(REBOUND_SYS_SLEEP, ns).error; }
 static inline uint64_t rb_clock(void) { return RB_SYS0(REBOUND_SYS_CLOCK).value; }
+/* From now on this process's faults go to `entry`, an assembly entry that
+   gets a frame (rebound/fault_frame.h); 0: none, faults kill. */
+static inline uint64_t rb_fault_handler_set(uintptr_t entry) {
+  return RB_SYS1(REBOUND_SYS_FAULT_HANDLER_SET, entry).error;
+}
 
 /* Formats an unsigned number (base 10) into buf; returns buf. */
 static inline char* rb_utoa(uint64_t v, char* buf) {

@@ -1,7 +1,8 @@
 // Processes: spawning from a boot image (with a handle to give), waiting,
-// killing, reaching the address space.
+// killing, reaching the address space, the fault handler.
 #include "core/boot_images.h"
 #include "core/syscalls/syscall.h"
+#include "rebound/fault_frame.h"
 
 namespace core::syscalls {
 
@@ -53,6 +54,20 @@ Result<Values> sys_process_kill(Args a) {
       caller().handles().get<Process>(static_cast<rebound_handle>(a[0]), REBOUND_RIGHT_KILL));
   child->kill(ExitStatus{-1, true, recovery::FaultKind::killed, 0});
   return Values{};
+}
+
+// Where the calling process's faults go from now on, in every thread
+// (core/fault_delivery.h): an entry in the user half, 0 for none. Returns
+// the previous one.
+Result<Values> sys_fault_handler_set(Args a) {
+  const uintptr_t entry = a[0];
+  if (entry != 0 && (entry < AddressSpace::kUserBase || entry >= AddressSpace::kUserTop ||
+                     entry % REBOUND_FAULT_HANDLER_ALIGN != 0))
+    return fail(Error::invalid_argument);
+  Process& p = caller();
+  const uintptr_t previous = p.fault_handler();
+  p.set_fault_handler(entry);
+  return Values{previous, 0};
 }
 
 }  // namespace core::syscalls

@@ -59,5 +59,6 @@ Result<Values> sys_ipc_call(Args);
 Result<Values> sys_ipc_reply_receive(Args);
 Result<Values> sys_ipc_reply(Args);
 Result<Values> sys_ipc_receive(Args);
+Result<Values> sys_fault_handler_set(Args);
 
 }  // namespace core::syscalls
