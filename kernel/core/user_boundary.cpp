@@ -58,12 +58,8 @@ bool resolve_user_page_fault(uintptr_t address, bool write, bool fetch) {
          p->space()->resolve_fault(address, write, fetch).has_value();
 }
 
-void user_fault(const recovery::Fault& fault, bool write) {
+void user_fault(const recovery::Fault& fault) {
   Process* p = current_thread().process();
-  const bool fetch = fault.kind == recovery::FaultKind::instruction_fault;
-  if ((fault.kind == recovery::FaultKind::page_fault || fetch) &&
-      resolve_user_page_fault(fault.address, write, fetch))
-    return;  // a demand-zero page: the instruction runs again
   KLOG_DEBUG("process %s killed: %s at pc %p address %p", p != nullptr ? p->name() : "?",
              recovery::to_string(fault.kind), reinterpret_cast<void*>(fault.pc),
              reinterpret_cast<void*>(fault.address));

@@ -83,11 +83,11 @@ void before_user_return_slow();
 // describes the fault, so that the common case builds no Fault.
 bool resolve_user_page_fault(uintptr_t address, bool write, bool fetch);
 
-// A synchronous exception taken in user mode. Returns (and the arch code
-// resumes the user code) only if the kernel resolved it -- a demand-zero
-// page; otherwise the thread's process is killed with `fault` as its status
-// and this never returns.
-void user_fault(const recovery::Fault& fault, bool write);
+// A synchronous exception taken in user mode that the kernel did not
+// resolve (the arch code offers page faults to resolve_user_page_fault
+// first) and did not deliver to a fault handler (core/fault_delivery.h):
+// kills the thread's process with `fault` as its status.
+[[noreturn]] void user_fault(const recovery::Fault& fault);
 
 // Called before every return to user mode (after a system call, an
 // interrupt or a resolved fault): a tick may have asked for a switch, or the

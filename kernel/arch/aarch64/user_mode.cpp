@@ -5,9 +5,11 @@
 //   sync from EL0   SVC64 -> core::syscall (aarch64_trap_user_svc, reached
 //                   straight from vectors.S), result in x0/x1/x2; an abort,
 //                   undefined instruction, FP/SIMD access (FP is off), bad
-//                   PC/SP alignment, BRK ... -> core::user_fault, which kills
-//                   the process or, for a demand-zero page, returns and the
-//                   instruction runs again; WFI/WFE (trapped) -> skipped
+//                   PC/SP alignment, BRK ... -> a demand-zero page (the
+//                   instruction runs again), else the process's fault
+//                   handler (core::deliver_user_fault), else
+//                   core::user_fault, which kills the process; WFI/WFE
+//                   (trapped) -> skipped
 //   IRQ from EL0    the kernel's IRQ handler (interrupts.cpp)
 //   FIQ, SError     halt
 //
@@ -19,6 +21,7 @@
 #include "arch/aarch64/sysreg.h"
 #include "arch/aarch64/trap_frame.h"
 #include "arch/arch.h"
+#include "core/fault_delivery.h"
 #include "core/user_boundary.h"
 #include "recovery/panic.h"
 
@@ -111,6 +114,27 @@ Fault describe_user_fault(const TrapFrame& f) {
   return fault;
 }
 
+// A fault nothing resolved: to the process's fault handler, with the whole
+// frame (a full entry: vectors.S saved every register and SP_EL0), or the
+// process is killed.
+void deliver_or_kill(TrapFrame& f) {
+  const Fault fault = describe_user_fault(f);
+  rebound_fault_frame frame{};
+  for (unsigned i = 0; i < 31; ++i) frame.x[i] = f.x[i];
+  frame.sp = f.sp;
+  frame.pc = f.pc;
+  frame.pstate = f.pstate;
+  frame.syndrome = f.esr;
+  const auto to = core::deliver_user_fault(fault, frame, f.sp);
+  if (!to) core::user_fault(fault);
+  f.pc = to->handler;
+  f.x[0] = to->frame;
+  // SP_EL0 is live, not restored from the frame (vectors.S); no switch can
+  // have happened since the entry, and the next one saves the new value.
+  f.sp = to->frame;
+  WRITE_SYSREG(sp_el0, to->frame);
+}
+
 }  // namespace
 }  // namespace arch::aarch64
 
@@ -130,18 +154,14 @@ extern "C" void aarch64_trap_user_sync(UserFrame* frame) {
   }
   switch (ec) {
     case kEcSvc64:  // vectors.S sends these to aarch64_trap_user_svc
-      core::user_fault(describe_user_fault(f), false);
+      core::user_fault(describe_user_fault(f));
       break;
     case kEcWfx:
       // WFI/WFE in user mode trap (SCTLR_EL1.nTWI/nTWE are 0): a hint the
       // kernel ignores. ELR is the instruction itself.
       f.pc += 4;
       break;
-    default:
-      // Returns only when the fault was resolved: the instruction runs again.
-      core::user_fault(describe_user_fault(f),
-                       exception_class(f) == kEcDataAbortLower && (f.esr & kIssWnR) != 0);
-      break;
+    default: deliver_or_kill(f); break;
   }
   core::before_user_return();
 }

@@ -255,8 +255,9 @@ extern "C" [[noreturn]] void arch_throw_fault(TrapFrame* frame) {
 
 // An exception taken in user mode (user_entry.S): a fault of the user
 // program's, which kills its process unless the kernel resolves it (a
-// demand-zero page: the instruction runs again). Never a kernel panic,
-// except for what no program can cause.
+// demand-zero page: the instruction runs again) or the process has a fault
+// handler to deliver it to. Never a kernel panic, except for what no
+// program can cause.
 extern "C" void x86_64_user_trap(TrapFrame* frame) {
   using namespace arch::x86_64;
   switch (frame->vector) {
@@ -275,7 +276,6 @@ extern "C" void x86_64_user_trap(TrapFrame* frame) {
   }
   recovery::Fault fault = describe(*frame, true);
   if (frame->vector == kBreakpoint) fault.pc -= 1;  // int3 traps after itself
-  const bool write = frame->vector == kPageFault && (frame->error_code & kPfWrite) != 0;
-  core::user_fault(fault, write);  // returns only if resolved
+  deliver_or_kill(*frame, fault);  // returns only if delivered: then resume at the handler
   prepare_user_return(*frame);
 }

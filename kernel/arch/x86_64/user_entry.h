@@ -15,6 +15,7 @@
 
 #ifndef __ASSEMBLER__
 #include "arch/x86_64/trap_frame.h"
+#include "recovery/fault.h"
 
 namespace arch::x86_64 {
 
@@ -27,6 +28,12 @@ void user_mode_init();
 // makes sure the frame can be returned to (a user RFLAGS, a canonical RIP;
 // else the process is killed, as the CPU would fault on that RIP).
 void prepare_user_return(TrapFrame& frame);
+
+// A user exception the kernel did not resolve, with the complete user state
+// in `frame` (an exception entry, never SYSCALL's partial frame): delivered
+// to the process's fault handler (core/fault_delivery.h) -- `frame` then
+// resumes there -- or the process is killed with `fault` (never returns).
+void deliver_or_kill(TrapFrame& frame, const recovery::Fault& fault);
 
 }  // namespace arch::x86_64
 #endif

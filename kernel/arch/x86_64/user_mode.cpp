@@ -5,9 +5,10 @@
 //
 //   SYSCALL            core::syscall (arguments stored in order below the
 //                      frame), result in rax/rdx/r8; back by SYSRET
-//   exception          core::user_fault (traps.cpp), which kills the process
-//                      or, for a demand-zero page, returns and the
-//                      instruction runs again; back by IRETQ
+//   exception          a demand-zero page (the instruction runs again),
+//                      else the process's fault handler
+//                      (deliver_or_kill below), else core::user_fault,
+//                      which kills the process (traps.cpp); back by IRETQ
 //   interrupt          the kernel's interrupt handler (interrupts.cpp); IRETQ
 //
 // Every path ends in prepare_user_return: core::before_user_return() (a
@@ -24,6 +25,7 @@
 #include "arch/x86_64/tlb_shootdown.h"
 #include "arch/x86_64/user_entry.h"
 #include "core/cpu_local.h"
+#include "core/fault_delivery.h"
 #include "core/user_boundary.h"
 
 extern "C" char x86_64_syscall_entry[];  // user_entry.S
@@ -90,8 +92,7 @@ namespace {
   fault.kind = recovery::FaultKind::protection;
   fault.address = fault.pc = rip;
   fault.set_message("user RIP %p is not canonical", reinterpret_cast<void*>(rip));
-  core::user_fault(fault, false);  // never returns: not a page fault
-  __builtin_unreachable();
+  core::user_fault(fault);  // SYSCALL's frame is partial: never delivered
 }
 
 [[gnu::always_inline]] inline void prepare_return(TrapFrame& frame) {
@@ -104,6 +105,25 @@ namespace {
 }  // namespace
 
 void prepare_user_return(TrapFrame& frame) { prepare_return(frame); }
+
+void deliver_or_kill(TrapFrame& frame, const recovery::Fault& fault) {
+  rebound_fault_frame f{};
+  f.rax = frame.rax, f.rdx = frame.rdx, f.rcx = frame.rcx, f.rbx = frame.rbx;
+  f.rsi = frame.rsi, f.rdi = frame.rdi, f.rbp = frame.rbp, f.rsp = frame.rsp;
+  f.r8 = frame.r8, f.r9 = frame.r9, f.r10 = frame.r10, f.r11 = frame.r11;
+  f.r12 = frame.r12, f.r13 = frame.r13, f.r14 = frame.r14, f.r15 = frame.r15;
+  f.rip = fault.pc;  // the faulting instruction (an int3's rip is past it)
+  f.rflags = frame.rflags;
+  f.syndrome = frame.error_code;
+  f.vector = frame.vector;
+  const auto to = core::deliver_user_fault(fault, f, frame.rsp);
+  if (!to) core::user_fault(fault);
+  frame.rip = to->handler;
+  frame.rsp = frame.rdi = to->frame;
+  // The handler's C code expects DF clear, and single-stepping into it
+  // would fault again at once.
+  frame.rflags &= ~(kDf | kTf);
+}
 
 }  // namespace arch::x86_64
 
