@@ -102,6 +102,15 @@ KTEST(ipc_echo_calls_and_dead_servers_leave_no_trace) {
   KEXPECT(ktest::Snapshot::take().same_as(before));
 }
 
+KTEST(user_fault_handler_gets_faults_as_frames_and_leaves_no_trace) {
+  (void)run("fault_handler");  // first use grows the heaps
+  const ktest::Snapshot before = ktest::Snapshot::take();
+  const ExitStatus s = run("fault_handler");
+  KEXPECT(!s.killed);
+  KEXPECT_EQ(s.code, 0);
+  KEXPECT(ktest::Snapshot::take().same_as(before));
+}
+
 KTEST(faults_injected_in_syscalls_are_recovered_without_leaks) {
   const ExitStatus s = run("inject");
   KEXPECT(!s.killed);
