@@ -21,7 +21,9 @@
    itself (or unwinds from it, as the TAS does).
 
    pc/rip is the faulting instruction itself for every kind (x86_64 #BP:
-   the int3, not the byte after it); to continue past it, advance pc.
+   the int3, not the byte after it); to continue past it, advance pc. The
+   one exception is a trap raised after an instruction, x86_64's debug
+   trap (#DB, single-step): rip is the next instruction, as the CPU says.
    A fault in the handler is delivered the same way (another frame, below);
    when a frame cannot be written (SP unmapped, read-only, outside the user
    half, or the stack is used up), the process is killed with the fault as
