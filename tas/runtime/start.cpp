@@ -8,6 +8,7 @@
 #include "arch/arch.h"
 #include "lib/log.h"
 #include "recovery/catch_unwind.h"
+#include "runtime/cpu_faults.h"
 #include "runtime/sys.h"
 
 extern "C" void (*__init_array_start[])();
@@ -22,6 +23,19 @@ bool exceptions_work() {
   return !r.has_value();
 }
 
+// CPU faults in TAS code come back as exceptions (cpu_faults.h): check with
+// one null read that they do, before any server depends on it.
+bool cpu_faults_work() {
+  if (!tas::take_cpu_faults()) return false;
+  auto r = recovery::catch_unwind([] {
+    volatile int* p = nullptr;
+    asm volatile("" : "+r"(p));
+    return *p;
+  });
+  return !r.has_value() && r.error().kind == recovery::FaultKind::page_fault &&
+         r.error().address == 0;
+}
+
 }  // namespace
 
 extern "C" [[noreturn, gnu::used]] void tas_start(uint64_t argc, char** argv, uint64_t names,
@@ -30,6 +44,10 @@ extern "C" [[noreturn, gnu::used]] void tas_start(uint64_t argc, char** argv, ui
   for (auto** f = __init_array_start; f != __init_array_end; ++f) (*f)();
   if (!exceptions_work()) {
     KLOG_ERROR("tas: C++ exceptions do not work");
+    rb_exit(tas::kExitBroken);
+  }
+  if (!cpu_faults_work()) {
+    KLOG_ERROR("tas: CPU faults do not become exceptions");
     rb_exit(tas::kExitBroken);
   }
   bool test_build = false;

@@ -51,6 +51,15 @@ static void check_recovery(rebound_handle faults) {
   check("no request failed", s1.w[3] == s0.w[3]);
   check("two tries failed", s1.w[4] == s0.w[4] + 2);
 
+  /* The same with CPU faults: a null read in the handler reaches the TAS
+     thread as a fault frame and unwinds as an exception. */
+  check("arm echo.work null x2", arm(faults, "echo.work", REBOUND_INJECT_NULL_READ, 2) == 0);
+  check("work, retried after null reads", echo(REBOUND_ECHO_WORK, 1000, &r) == 0 &&
+                                               r.w[1] == 500500);
+  check("stats after null reads", echo(REBOUND_ECHO_STATS, 0, &s1) == 0);
+  check("heap bytes back after null reads", s1.w[1] == s0.w[1]);
+  check("two more tries failed", s1.w[4] == s0.w[4] + 4);
+
   /* A fault on every try: an error reply, soon, and the server serves on. */
   check("arm echo.work x1000", arm(faults, "echo.work", REBOUND_INJECT_THROW, 1000) == 0);
   const uint64_t t0 = rb_clock();
@@ -62,11 +71,13 @@ static void check_recovery(rebound_handle faults) {
   check("stats after the persistent fault", echo(REBOUND_ECHO_STATS, 0, &s1) == 0);
   check("heap bytes back again", s1.w[1] == s0.w[1]);
   check("one request failed", s1.w[3] == s0.w[3] + 1);
-  check("three more tries failed", s1.w[4] == s0.w[4] + 5);
+  check("three more tries failed", s1.w[4] == s0.w[4] + 7);
 
   /* A fault in the runtime's own request path, once: retried too. */
   check("arm tas.request x1", arm(faults, "tas.request", REBOUND_INJECT_THROW, 1) == 0);
   check("words after a runtime fault", echo_words_ok(12));
+  check("arm tas.request null x1", arm(faults, "tas.request", REBOUND_INJECT_NULL_READ, 1) == 0);
+  check("words after a runtime null read", echo_words_ok(13));
   check("bad site name", arm(faults, "", REBOUND_INJECT_THROW, 1) == invalid_argument);
   check("bad kind", arm(faults, "echo.work", 77, 1) == not_supported);
   rb_print("tas_client: fault recovery checked\n");

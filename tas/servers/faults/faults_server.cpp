@@ -11,9 +11,10 @@ rb_message FaultsServer::handle(rb_message& request) {
   if (!unpack_name(request, site)) return status_reply(Error::invalid_argument);
   const auto kind = static_cast<unsigned>(request.w[5]);
   const auto count = static_cast<unsigned>(request.w[5] >> 32);
-  // A CPU fault in TAS code still ends the TAS: only throws until the kernel
-  // delivers faults to it.
-  if (kind != REBOUND_INJECT_OFF && kind != REBOUND_INJECT_THROW)
+  // A null read is a real CPU fault: the kernel delivers it to the faulting
+  // thread, which throws it (runtime/cpu_faults.h).
+  if (kind != REBOUND_INJECT_OFF && kind != REBOUND_INJECT_THROW &&
+      kind != REBOUND_INJECT_NULL_READ)
     return status_reply(Error::not_supported);
   recovery::arm_fault(site, __builtin_strlen(site), kind, count);
   return ok_reply();
