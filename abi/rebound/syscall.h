@@ -56,6 +56,10 @@ enum rebound_syscall {
   REBOUND_SYS_IPC_RECEIVE = 26,     /* (endpoint handle) -> (a call's message); a reply owed fails */
   REBOUND_SYS_FAULT_HANDLER_SET = 27, /* (handler entry, 0: none) -> (previous entry): the calling
                                        process's faults go to it (fault_frame.h) */
+  REBOUND_SYS_THREAD_KILL = 28,     /* (thread handle) -> (): it ends, its process goes on */
+  REBOUND_SYS_ENDPOINT_CLOSE = 29,  /* (endpoint handle, reason) -> (): every call waiting and
+                                       every later one fails with reason (peer_closed or
+                                       server_restarted) */
   REBOUND_SYS_COUNT
 };
 
@@ -112,7 +116,7 @@ enum rebound_fault {
 enum rebound_inject_kind {
   REBOUND_INJECT_OFF = 0,
   REBOUND_INJECT_THROW = 1,      /* a C++ exception */
-  REBOUND_INJECT_NULL_READ = 2   /* a kernel null-pointer read */
+  REBOUND_INJECT_NULL_READ = 2   /* a null-pointer read (a CPU fault) */
 };
 
 #endif

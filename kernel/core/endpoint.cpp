@@ -27,7 +27,7 @@ Result<Ref<Endpoint>> Endpoint::create() { return make_object<Endpoint>(); }
 Endpoint::~Endpoint() = default;
 
 Result<Message> Endpoint::call(const Message& m, MovedHandle&& handle) {
-  if (closed_) return fail(Error::peer_closed);
+  if (closed_) return fail(close_reason_);
   Thread& self = current_thread();
   IpcState& me = self.ipc();
   me.failed = false;
@@ -49,7 +49,9 @@ Result<Message> Endpoint::call(const Message& m, MovedHandle&& handle) {
     // A call never received, or whose caller is interrupted: the handle
     // with it (or with the reply) closes now.
     me.handle = {};
-    return fail(waited ? me.error : waited.error());
+    const Error e = waited ? me.error : waited.error();
+    // Its server went with the endpoint: the caller hears why.
+    return fail(e == Error::peer_closed && closed_ ? close_reason_ : e);
   }
   return me.message;
 }
@@ -57,7 +59,7 @@ Result<Message> Endpoint::call(const Message& m, MovedHandle&& handle) {
 Result<Message> Endpoint::receive() {
   IpcState& me = current_thread().ipc();
   abandon_reply(me);
-  if (closed_) return fail(Error::peer_closed);
+  if (closed_) return fail(close_reason_);
   if (Thread* caller = callers_.dequeue()) {
     me.reply_to = Ref<Thread>(caller);  // it stays blocked until the reply
     IpcState& c = caller->ipc();
@@ -93,8 +95,10 @@ void Endpoint::abandon_reply(IpcState& state) {
   fail_call(*caller);
 }
 
-void Endpoint::close() {
+void Endpoint::close(Error reason) {
+  if (closed_) return;
   closed_ = true;
+  close_reason_ = reason;
   while (Thread* t = callers_.dequeue()) fail_call(*t);
   while (Thread* t = receivers_.dequeue()) fail_call(*t);
 }
@@ -102,7 +106,7 @@ void Endpoint::close() {
 void Endpoint::handles_changed(int delta, uint32_t rights) {
   if ((rights & REBOUND_RIGHT_RECEIVE) == 0) return;
   receive_handles_ += delta;
-  if (receive_handles_ == 0 && delta < 0) close();
+  if (receive_handles_ == 0 && delta < 0) close(Error::peer_closed);
 }
 
 }  // namespace core

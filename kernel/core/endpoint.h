@@ -41,6 +41,11 @@ class Endpoint final : public KernelObject {
   // fails its caller with Error::peer_closed.
   static void abandon_reply(IpcState& state);
 
+  // Closes the endpoint now, whatever handles are left: every call waiting
+  // on it, and every later one, fails with `reason` (Error::peer_closed, or
+  // Error::server_restarted from the TAS's supervisor) -- also a call whose
+  // server thread was received and then ends without replying.
+  void close(Error reason);
   bool closed() const { return closed_; }
   void handles_changed(int delta, uint32_t rights) override;
 
@@ -48,12 +53,12 @@ class Endpoint final : public KernelObject {
   template <class T, class... Args>
   friend Result<Ref<T>> make_object_in(mm::Heap& heap, Args&&... args);
   Endpoint() = default;
-  void close();  // every waiting call fails; so do later ones
 
   WaitQueue callers_;    // calls not yet received
   WaitQueue receivers_;  // server threads waiting for a call
   unsigned receive_handles_ = 0;
   bool closed_ = false;
+  Error close_reason_ = Error::peer_closed;
   lib::Counted<REBOUND_OBJECT_ENDPOINT> counted_;
 };
 

@@ -15,6 +15,10 @@ struct ExitStatus {
 
   static ExitStatus exited(int64_t code) { return {code, false, {}, 0}; }
   static ExitStatus killed_by(const recovery::Fault& f) { return {-1, true, f.kind, f.address}; }
+  // Ended by THREAD_KILL: the one killed status that does not take the
+  // thread's process with it.
+  static ExitStatus killed_alone() { return {-1, true, recovery::FaultKind::killed, 0}; }
+  bool ends_process() const { return killed && fault != recovery::FaultKind::killed; }
 };
 
 }  // namespace core

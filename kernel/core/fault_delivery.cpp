@@ -13,8 +13,10 @@ static_assert(sizeof(rebound_fault_frame) == REBOUND_FAULT_FRAME_SIZE);
 Result<FaultDelivery> deliver_user_fault(const recovery::Fault& fault, rebound_fault_frame& frame,
                                          uintptr_t sp) {
   Process* p = current_thread().process();
-  // A process being killed is not redirected: it ends at the next boundary.
-  if (p == nullptr || p->dying() || p->fault_handler() == 0 || p->space() == nullptr)
+  // A thread being killed (or whose process is) is not redirected: it ends
+  // at the next boundary.
+  if (p == nullptr || current_thread().interrupted() || p->fault_handler() == 0 ||
+      p->space() == nullptr)
     return fail(Error::not_found);
   frame.kind = static_cast<uint64_t>(fault.kind);
   frame.address = fault.address;

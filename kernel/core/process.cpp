@@ -61,10 +61,10 @@ void Process::thread_started(Thread& t) {
 
 void Process::thread_ended(Thread& t, const ExitStatus& status) {
   threads_.remove(t.process_node_);
-  // A thread that faults takes its process with it; one that exits does not,
-  // unless it was the last: then its status is the process's (if nothing
-  // killed the process before).
-  if (status.killed) kill(status);
+  // A thread that faults takes its process with it; one that exits or is
+  // killed alone does not, unless it was the last: then its status is the
+  // process's (if nothing killed the process before).
+  if (status.ends_process()) kill(status);
   if (--live_threads_ > 0) return;
   if (!dying_) {
     dying_ = true;

@@ -52,9 +52,10 @@ class Thread final : public KernelObject {
   Process* process() const { return process_.get(); }
   // Its IPC message and reply capability (core/endpoint.h).
   IpcState& ipc() { return ipc_; }
-  // Its process is being killed: every wait of this thread fails at once
-  // with Error::interrupted (Scheduler::interrupt), so that it reaches the
-  // user/kernel boundary and ends there. Never cleared.
+  // It is being killed, with its process or alone (THREAD_KILL): every wait
+  // of this thread fails at once with Error::interrupted
+  // (Scheduler::interrupt), so that it reaches the user/kernel boundary and
+  // ends there. Never cleared.
   bool interrupted() const { return interrupted_; }
 
   // Blocks until this thread is dead; returns its exit status

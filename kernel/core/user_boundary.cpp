@@ -42,6 +42,8 @@ constinit const Handler detail::kSyscallTable[REBOUND_SYS_COUNT] = {
     syscalls::sys_ipc_reply,
     syscalls::sys_ipc_receive,
     syscalls::sys_fault_handler_set,
+    syscalls::sys_thread_kill,
+    syscalls::sys_endpoint_close,
 };
 
 // Cold: a fault caught in a system call (the common path is inline in
@@ -58,7 +60,17 @@ bool resolve_user_page_fault(uintptr_t address, bool write, bool fetch) {
          p->space()->resolve_fault(address, write, fetch).has_value();
 }
 
+namespace {
+// How an interrupted thread ends: its process is being killed (the process
+// has its status), or the thread alone is (THREAD_KILL: its process goes
+// on). A kill always wins over a fault.
+[[noreturn]] void end_killed(Thread& t) {
+  Thread::exit_current(t.process()->dying() ? ExitStatus::exited(0) : ExitStatus::killed_alone());
+}
+}  // namespace
+
 void user_fault(const recovery::Fault& fault) {
+  if (current_thread().interrupted()) end_killed(current_thread());
   Process* p = current_thread().process();
   KLOG_DEBUG("process %s killed: %s at pc %p address %p", p != nullptr ? p->name() : "?",
              recovery::to_string(fault.kind), reinterpret_cast<void*>(fault.pc),
@@ -71,8 +83,7 @@ void detail::before_user_return_slow() {
   // Preempt first: while this thread waited for the CPU, its process may
   // have been killed, and then it must not run user code again.
   Scheduler::current().preempt_if_needed();
-  Process* p = current_thread().process();
-  if (p != nullptr && p->dying()) Thread::exit_current(ExitStatus::exited(0));
+  if (current_thread().interrupted()) end_killed(current_thread());
   bkl::release();
 }
 

@@ -91,12 +91,12 @@ bool resolve_user_page_fault(uintptr_t address, bool write, bool fetch);
 
 // Called before every return to user mode (after a system call, an
 // interrupt or a resolved fault): a tick may have asked for a switch, or the
-// process may have been killed. Lets go of the big kernel lock: after it,
-// the arch code only restores the user context from the thread's own stack.
+// thread or its process may have been killed (Thread::interrupted). Lets go of the big kernel lock:
+// after it, the arch code only restores the user context from the thread's own stack.
 inline void before_user_return() {
   // Only user threads get here: the running thread has a process.
   const Scheduler& s = Scheduler::current();
-  if (s.switch_requested() || s.running().process()->dying()) [[unlikely]] {
+  if (s.switch_requested() || s.running().interrupted()) [[unlikely]] {
     detail::before_user_return_slow();
     return;
   }

@@ -235,3 +235,12 @@ KTEST(user_kills_of_blocked_processes_leave_no_trace) {
     KEXPECT(!s.killed && s.code == 0);
   });
 }
+
+// THREAD_KILL and ENDPOINT_CLOSE (user program thread_kill): killed threads,
+// a hung server's caller and the closed endpoint leave nothing behind.
+KTEST(user_thread_kills_and_endpoint_closes_leave_no_trace) {
+  leaves_no_trace([] {
+    const ExitStatus s = ktest::run_program("thread_kill");
+    KEXPECT(!s.killed && s.code == 0);
+  });
+}

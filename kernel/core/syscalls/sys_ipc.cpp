@@ -69,6 +69,15 @@ Result<Values> sys_endpoint_create(Args) {
   return Values{handle, 0};
 }
 
+Result<Values> sys_endpoint_close(Args a) {
+  TRY(ep, endpoint(a, REBOUND_RIGHT_RECEIVE));
+  const auto reason = static_cast<Error>(a[1]);
+  if (reason != Error::peer_closed && reason != Error::server_restarted)
+    return fail(Error::invalid_argument);
+  ep->close(reason);
+  return Values{};
+}
+
 Result<Values> sys_ipc_call(Args a) {
   TRY(ep, endpoint(a, REBOUND_RIGHT_CALL));
   MovedHandle handle;

@@ -22,6 +22,18 @@ Result<Values> sys_thread_exit(Args a) {
   Thread::exit_current(ExitStatus::exited(static_cast<int64_t>(a[0])));
 }
 
+// Ends a thread of the caller's process (the TAS's supervisor stops a hung
+// server thread): at once if it waits in the kernel, else at its next pass
+// of the user/kernel boundary (a tick at the latest). A reply it owes fails
+// its caller. Joining it gives a killed status; the process goes on.
+Result<Values> sys_thread_kill(Args a) {
+  TRY(thread,
+      caller().handles().get<Thread>(static_cast<rebound_handle>(a[0]), REBOUND_RIGHT_KILL));
+  if (thread->process() != &caller()) return fail(Error::invalid_argument);
+  Scheduler::interrupt(*thread);
+  return Values{};
+}
+
 Result<Values> sys_thread_join(Args a) {
   TRY(thread,
       caller().handles().get<Thread>(static_cast<rebound_handle>(a[0]), REBOUND_RIGHT_WAIT));

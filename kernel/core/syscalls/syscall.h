@@ -60,5 +60,7 @@ Result<Values> sys_ipc_reply_receive(Args);
 Result<Values> sys_ipc_reply(Args);
 Result<Values> sys_ipc_receive(Args);
 Result<Values> sys_fault_handler_set(Args);
+Result<Values> sys_thread_kill(Args);
+Result<Values> sys_endpoint_close(Args);
 
 }  // namespace core::syscalls
