@@ -21,12 +21,15 @@ enum rebound_names_op {
 enum rebound_echo_op {
   REBOUND_ECHO_WORDS = 1,     /* (w1..w5) -> (w1+1, w2+2, ..., w5+5) */
   REBOUND_ECHO_WORK = 2,      /* (n) -> (sum 1..n): builds the numbers on its heap first;
-                                 fault site "echo.work" */
+                                 fault site "echo.work" (CORRUPT: breaks the server's
+                                 state, which its check after the request finds) */
   REBOUND_ECHO_STATS = 3,     /* () -> (heap bytes in use, heap blocks, requests
-                                 that faulted, tries that faulted) */
+                                 that faulted, tries that faulted, generation) */
   REBOUND_ECHO_PEER_CALLS = 4, /* (n) -> (syscalls, address-space switches, sum, ns): the
                                   kernel's counters across n in-TAS calls to another server
                                   (each returns its count of names), and the time they took */
+  REBOUND_ECHO_KEEP = 5,       /* (KiB, up to 8192) -> (): keeps that much memory, written,
+                                  in its state (replacing what it kept before) */
 };
 
 /* Fault injection in the TAS ("faults"; test builds only). */

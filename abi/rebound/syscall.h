@@ -116,7 +116,10 @@ enum rebound_fault {
 enum rebound_inject_kind {
   REBOUND_INJECT_OFF = 0,
   REBOUND_INJECT_THROW = 1,      /* a C++ exception */
-  REBOUND_INJECT_NULL_READ = 2   /* a null-pointer read (a CPU fault) */
+  REBOUND_INJECT_NULL_READ = 2,  /* a null-pointer read (a CPU fault) */
+  /* TAS sites only (the faults server; DEBUG_INJECT refuses them): */
+  REBOUND_INJECT_CORRUPT = 3,    /* the site corrupts its server's state */
+  REBOUND_INJECT_HANG = 4        /* the site loops forever */
 };
 
 #endif

@@ -30,8 +30,8 @@ void arm_fault(const char* site, size_t length, unsigned kind, unsigned count) {
 
 void disarm_faults() { g_armed = Armed{}; }
 
-void fault_point(const char* site) {
-  if (g_armed.count == 0 || !same(site, g_armed.site)) return;
+bool fault_point(const char* site) {
+  if (g_armed.count == 0 || !same(site, g_armed.site)) return false;
   --g_armed.count;
   switch (g_armed.kind) {
     case REBOUND_INJECT_THROW: {
@@ -46,8 +46,12 @@ void fault_point(const char* site) {
       (void)*p;
       break;
     }
+    case REBOUND_INJECT_CORRUPT: return true;
+    case REBOUND_INJECT_HANG:
+      for (;;) asm volatile("");
     default: break;
   }
+  return false;
 }
 
 }  // namespace recovery

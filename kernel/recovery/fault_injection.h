@@ -1,7 +1,9 @@
-// Named points where a test build can make kernel code fail on purpose -- a
-// C++ throw or a kernel null-pointer read -- to check that recovery unwinds
-// cleanly from there. Unarmed, a point costs one load and a branch. Armed by
-// the DEBUG_INJECT system call (test builds) or by kernel tests.
+// Named points where a test build can make code fail on purpose -- a C++
+// throw or a null-pointer read -- to check that recovery unwinds cleanly
+// from there; in the TAS also corrupted state or a hang, for its supervisor.
+// Unarmed, a point costs one load and a branch. Armed by the DEBUG_INJECT
+// system call (kernel, test builds), by kernel tests, or by the TAS's
+// `faults` server.
 #pragma once
 #include <cstddef>
 
@@ -12,6 +14,8 @@ namespace recovery {
 // The next `count` passes through `site` do `kind` (REBOUND_INJECT_*).
 void arm_fault(const char* site, size_t length, unsigned kind, unsigned count);
 void disarm_faults();
-void fault_point(const char* site);
+// True when the armed kind is REBOUND_INJECT_CORRUPT: the caller then
+// corrupts its own state (only it knows what that is).
+bool fault_point(const char* site);
 
 }  // namespace recovery

@@ -14,7 +14,9 @@ constexpr size_t kStackSlot = 256 << 10;
 constexpr size_t kStackSize = 128 << 10;
 constexpr unsigned kMaxThreads = 64;
 
-// Server heaps: heap i reserves [kHeaps + i*kHeapSlot, +kHeapLimit).
+// Server heaps: heap slot i is [kHeaps + i*kHeapSlot, +kHeapSlot); each
+// heap made in it reserves the next kHeapLimit-sized window of it (so a
+// restarted server's heap is never where its predecessor's was).
 constexpr uintptr_t kHeaps = uintptr_t{0x40} << 32;
 constexpr size_t kHeapSlot = size_t{1} << 30;
 constexpr size_t kHeapLimit = 16 << 20;

@@ -2,7 +2,10 @@
 // catch_unwind on the server's heap: a fault unwinds (RAII frees what the
 // request allocated) and the request is tried again, up to the policy's
 // number of tries; a fault on every try is persistent, and the client gets
-// a reply with Error::server_fault -- never silence.
+// a reply with Error::server_fault -- never silence. After every request
+// the server checks its state (Server::state_ok); if it finds it corrupt,
+// the loop ends without replying, and the supervisor (supervisor.h)
+// replaces the server -- the client then gets Error::server_restarted.
 #pragma once
 #include "runtime/server.h"
 
@@ -13,7 +16,8 @@ struct RetryPolicy {
 };
 
 // Serves `endpoint` on the calling thread; returns only if the endpoint
-// fails (the error).
+// fails (the error), or with Error::server_restarted when the server's
+// state check failed (the last request's reply still owed).
 Error serve(rebound_handle endpoint, Server& server, RetryPolicy policy = {});
 
 // One request through the policy (the loop's body; also for tests).

@@ -6,8 +6,7 @@ namespace tas {
 
 Result<void> Server::init(Server& s, const char* name) {
   TRY(heap, create_heap(name));
-  s.name_ = name;
-  s.heap_ = heap;
+  s.attach(name, *heap, 1);
   return {};
 }
 

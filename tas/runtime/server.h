@@ -6,6 +6,7 @@
 // single inheritance keeps libsupc++'s multiple-inheritance RTTI code, which
 // uses FP/SIMD registers, out of the TAS.
 #pragma once
+#include <atomic>
 #include <cstdint>
 
 #include "lib/result.h"
@@ -19,20 +20,42 @@ struct FaultCounters {
   uint64_t tries_failed = 0;     // tries that faulted (retried or not)
 };
 
+// What the supervisor watches (runtime/supervisor.h), written by the
+// server's request loop: a heartbeat per request, and the server's own
+// verdict on its state.
+struct Heartbeat {
+  std::atomic<uint64_t> beats{0};    // requests begun
+  std::atomic<bool> busy{false};     // inside one now
+  std::atomic<bool> suspect{false};  // its state check failed: replace it
+};
+
 class Server {
  public:
-  // Makes its heap; Error::limit_reached when every heap slot is taken.
+  // Makes its heap (a server the supervisor does not restart: the name
+  // service); Error::limit_reached when every heap slot is taken.
   static Result<void> init(Server& s, const char* name);
+  // A server made on its own heap (by the supervisor) learns its name, heap
+  // and generation (1, then one more for each restart).
+  void attach(const char* name, mm::Heap& heap, unsigned generation) {
+    name_ = name;
+    heap_ = &heap;
+    generation_ = generation;
+  }
 
   // Handles one request from a user program (word 0: the operation) and
   // returns the reply (word 0: the status). May throw: the request loop
   // catches it and tries again. A handler that keeps the request's handle
   // sets request.handle to 0; otherwise the loop closes it.
   virtual rb_message handle(rb_message& request) = 0;
+  // The server's check of its own invariants, after every request: false
+  // means its state may be corrupt, and the supervisor replaces it.
+  virtual bool state_ok() const { return true; }
 
   const char* name() const { return name_; }
   mm::Heap& heap() { return *heap_; }
   FaultCounters& faults() { return faults_; }
+  Heartbeat& heartbeat() { return heartbeat_; }
+  unsigned generation() const { return generation_; }
 
  protected:
   Server() = default;
@@ -43,7 +66,9 @@ class Server {
  private:
   const char* name_ = "";
   mm::Heap* heap_ = nullptr;
+  unsigned generation_ = 1;
   FaultCounters faults_;
+  Heartbeat heartbeat_;
 };
 
 }  // namespace tas

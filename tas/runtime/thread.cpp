@@ -12,7 +12,18 @@ namespace tas {
 namespace {
 
 ThreadBlock g_first_thread;
-std::atomic<unsigned> g_next_slot{0};
+static_assert(layout::kMaxThreads == 64, "one bit per slot");
+std::atomic<uint64_t> g_taken_slots{0};
+std::atomic<uint64_t> g_mapped_slots{0};
+
+Result<unsigned> take_slot() {
+  uint64_t taken = g_taken_slots.load();
+  for (;;) {
+    if (~taken == 0) return fail(Error::limit_reached);
+    const auto slot = static_cast<unsigned>(__builtin_ctzll(~taken));
+    if (g_taken_slots.compare_exchange_weak(taken, taken | uint64_t{1} << slot)) return slot;
+  }
+}
 
 constexpr size_t kBlockSize = (sizeof(ThreadBlock) + 15) & ~size_t{15};
 
@@ -34,13 +45,22 @@ ThreadBlock& this_thread() {
   return *reinterpret_cast<ThreadBlock*>(block_address(offset / layout::kStackSlot));
 }
 
-Result<rebound_handle> start_thread(const char* name, mm::Heap* heap, ThreadMain main, void* arg) {
-  const unsigned slot = g_next_slot.fetch_add(1);
-  if (slot >= layout::kMaxThreads) return fail(Error::limit_reached);
+void release_thread_slot(unsigned slot) { g_taken_slots.fetch_and(~(uint64_t{1} << slot)); }
+
+Result<StartedThread> start_thread(const char* name, mm::Heap* heap, ThreadMain main, void* arg) {
+  TRY(slot, take_slot());
+  const uint64_t bit = uint64_t{1} << slot;
   const uintptr_t stack = layout::kStacks + (slot + 1) * layout::kStackSlot - layout::kStackSize;
-  TRY_VOID(check(
-      RB_SYS4(REBOUND_SYS_VM_MAP, stack, layout::kStackSize, REBOUND_VM_READ | REBOUND_VM_WRITE, 0)
-          .error));
+  if ((g_mapped_slots.load() & bit) == 0) {
+    if (auto mapped = check(RB_SYS4(REBOUND_SYS_VM_MAP, stack, layout::kStackSize,
+                                    REBOUND_VM_READ | REBOUND_VM_WRITE, 0)
+                                .error);
+        !mapped) {
+      release_thread_slot(slot);
+      return fail(mapped.error());
+    }
+    g_mapped_slots.fetch_or(bit);
+  }
   auto* block = new (reinterpret_cast<void*>(block_address(slot))) ThreadBlock;
   block->heap = heap;
   block->name = name;
@@ -49,9 +69,13 @@ Result<rebound_handle> start_thread(const char* name, mm::Heap* heap, ThreadMain
   auto* start = reinterpret_cast<ThreadStart*>(block_address(slot) - sizeof(ThreadStart));
   *start = ThreadStart{main, arg};
   const uintptr_t top = reinterpret_cast<uintptr_t>(start) & ~uintptr_t{15};
-  TRY(handle, value(RB_SYS3(REBOUND_SYS_THREAD_CREATE,
-                            reinterpret_cast<uintptr_t>(&tas_thread_entry), top, start)));
-  return static_cast<rebound_handle>(handle);
+  const rb_result created = RB_SYS3(REBOUND_SYS_THREAD_CREATE,
+                                    reinterpret_cast<uintptr_t>(&tas_thread_entry), top, start);
+  if (created.error != 0) {
+    release_thread_slot(slot);
+    return fail(static_cast<Error>(created.error));
+  }
+  return StartedThread{static_cast<rebound_handle>(created.value), slot};
 }
 
 }  // namespace tas

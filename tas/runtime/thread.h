@@ -27,9 +27,17 @@ ThreadBlock& this_thread();
 
 using ThreadMain = void (*)(void* arg);
 
+struct StartedThread {
+  rebound_handle handle;  // all rights: join, kill
+  unsigned slot;          // its stack slot (layout.h)
+};
+
 // Starts main(arg) on a new thread called `name` that allocates from `heap`.
 // When main returns, the thread exits.
-Result<rebound_handle> start_thread(const char* name, mm::Heap* heap, ThreadMain main, void* arg);
+Result<StartedThread> start_thread(const char* name, mm::Heap* heap, ThreadMain main, void* arg);
+// The thread in `slot` has ended (joined): its stack slot can be used again
+// (its stack stays mapped for the next thread).
+void release_thread_slot(unsigned slot);
 
 // Makes the running thread allocate from `heap` until the scope ends.
 class HeapScope {

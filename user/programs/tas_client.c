@@ -1,10 +1,12 @@
 /* A user program against the TAS's servers (abi/rebound/services.h): looks
    services up by name, calls the echo server (argv[1] times, default
    100,000), checks rights, request recovery under injected faults (when the
-   TAS serves "faults": test builds), and that in-TAS calls enter no system
-   call and switch no address space. Exits with the number of failed checks. */
+   TAS serves "faults": test builds) and the supervisor's restarts of a
+   corrupt or hung server, and that in-TAS calls enter no system call and
+   switch no address space. Exits with the number of failed checks. */
 #include "rb_check.h"
 #include "rb_service.h"
+#include "rebound/diagnostics.h"
 
 static uint64_t parse(const char* s) {
   uint64_t v = 0;
@@ -54,8 +56,8 @@ static void check_recovery(rebound_handle faults) {
   /* The same with CPU faults: a null read in the handler reaches the TAS
      thread as a fault frame and unwinds as an exception. */
   check("arm echo.work null x2", arm(faults, "echo.work", REBOUND_INJECT_NULL_READ, 2) == 0);
-  check("work, retried after null reads", echo(REBOUND_ECHO_WORK, 1000, &r) == 0 &&
-                                               r.w[1] == 500500);
+  check("work, retried after null reads",
+        echo(REBOUND_ECHO_WORK, 1000, &r) == 0 && r.w[1] == 500500);
   check("stats after null reads", echo(REBOUND_ECHO_STATS, 0, &s1) == 0);
   check("heap bytes back after null reads", s1.w[1] == s0.w[1]);
   check("two more tries failed", s1.w[4] == s0.w[4] + 4);
@@ -83,6 +85,87 @@ static void check_recovery(rebound_handle faults) {
   rb_print("tas_client: fault recovery checked\n");
 }
 
+static uint64_t frames_used(void) {
+  struct rebound_resource_snapshot s;
+  if (RB_SYS1(REBOUND_SYS_DEBUG_SNAPSHOT, &s).error != 0) return 0;
+  return s.frames_used;
+}
+
+/* The echo server's generation, through `svc` (which follows restarts). */
+static uint64_t generation(struct rb_service* svc) {
+  struct rb_message m = {{REBOUND_ECHO_STATS, 0, 0, 0, 0, 0}, 0};
+  return rb_service_request(svc, &m, 1) == 0 ? m.w[5] : 0;
+}
+
+/* WORK(n) through `svc`: the error, the sum in *sum. */
+static uint64_t work(struct rb_service* svc, uint64_t n, int idempotent, uint64_t* sum) {
+  struct rb_message m = {{REBOUND_ECHO_WORK, n, 0, 0, 0, 0}, 0};
+  const uint64_t e = rb_service_request(svc, &m, idempotent);
+  *sum = m.w[1];
+  return e;
+}
+
+/* The supervisor: a server whose state is corrupt, or that hangs, is
+   replaced by a new generation; clients of the old one get
+   server_restarted, the client library's retry reaches the new one, and the
+   old heap's pages go back to the kernel. */
+static void check_restarts(rebound_handle faults) {
+  struct rb_service svc = {"echo", 0};
+  const uint64_t g0 = generation(&svc);
+  check("a generation", g0 >= 1);
+  /* The old generation holds 4 MiB, written. */
+  const uint64_t before_keep = frames_used();
+  struct rb_message m = {{REBOUND_ECHO_KEEP, 4096, 0, 0, 0, 0}, 0};
+  check("keep 4 MiB", rb_service_call(g_echo, &m) == 0);
+  const uint64_t kept = frames_used();
+  check("kept pages are in use", kept >= before_keep + 1024);
+
+  /* Corrupted state: found by the server's check after the request. */
+  check("arm echo.work corrupt", arm(faults, "echo.work", REBOUND_INJECT_CORRUPT, 1) == 0);
+  struct rb_message r;
+  check("corrupting request: server_restarted",
+        echo(REBOUND_ECHO_WORK, 10, &r) == server_restarted);
+  check("old generation: server_restarted", echo(REBOUND_ECHO_WORK, 10, &r) == server_restarted);
+  check("old generation: still server_restarted", !echo_words_ok(21));
+  check("new generation", generation(&svc) == g0 + 1);
+  /* The supervisor destroys the old heap once the old thread is joined:
+     soon after its clients heard of the restart. */
+  const uint64_t t_restart = rb_clock();
+  while (frames_used() + 1000 > kept && rb_clock() - t_restart < 1000000000ull) rb_sleep(1000000);
+  check("the old heap went back", frames_used() + 1000 <= kept);
+  uint64_t sum = 0;
+  check("new requests succeed", work(&svc, 100, 1, &sum) == 0 && sum == 5050);
+
+  /* A client library's retry: the request goes to the new generation. */
+  check("arm echo.work corrupt again", arm(faults, "echo.work", REBOUND_INJECT_CORRUPT, 1) == 0);
+  check("an idempotent request is retried once", work(&svc, 100, 1, &sum) == 0 && sum == 5050);
+  check("after one more restart", generation(&svc) == g0 + 2);
+  check("arm echo.work corrupt, not retried",
+        arm(faults, "echo.work", REBOUND_INJECT_CORRUPT, 1) == 0);
+  check("a request that is not idempotent is not", work(&svc, 100, 0, &sum) == server_restarted);
+  check("and the next goes to the new generation", generation(&svc) == g0 + 3);
+
+  /* A hang: no heartbeat, and the supervisor kills and replaces it. */
+  check("arm echo.work hang", arm(faults, "echo.work", REBOUND_INJECT_HANG, 1) == 0);
+  const uint64_t t0 = rb_clock();
+  check("the hung request: server_restarted", work(&svc, 10, 0, &sum) == server_restarted);
+  check("within 2 s", rb_clock() - t0 < 2000000000ull);
+  check("after the hang: a new generation", generation(&svc) == g0 + 4);
+  check("served again", work(&svc, 10, 1, &sum) == 0 && sum == 55);
+
+  /* Restarts leave nothing behind: ten more, and the pages in use stay. */
+  const uint64_t settled = frames_used();
+  for (int i = 0; i < 10; ++i) {
+    arm(faults, "echo.work", REBOUND_INJECT_CORRUPT, 1);
+    work(&svc, 10, 1, &sum);
+  }
+  check("ten more restarts", generation(&svc) == g0 + 14);
+  check("no pages kept by restarts", frames_used() <= settled + 8);
+  RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, g_echo);
+  g_echo = svc.handle; /* later checks call the current generation */
+  rb_print("tas_client: supervisor restarts checked\n");
+}
+
 int main(int argc, char** argv) {
   const uint64_t calls = argc > 1 ? parse(argv[1]) : 100000;
   check("a name service handle", rb_names_handle != 0);
@@ -94,7 +177,8 @@ int main(int argc, char** argv) {
   check("a name with bytes after its end",
         rb_service_call(rb_names_handle, &bad) == invalid_argument);
   bad.w[0] = 99;
-  check("unknown name-service operation", rb_service_call(rb_names_handle, &bad) == invalid_argument);
+  check("unknown name-service operation",
+        rb_service_call(rb_names_handle, &bad) == invalid_argument);
 
   uint64_t wrong = 0;
   for (uint64_t i = 1; i <= calls; ++i) wrong += !echo_words_ok(i);
@@ -122,6 +206,7 @@ int main(int argc, char** argv) {
   const uint64_t f = rb_lookup("faults", &faults);
   if (f == 0) {
     check_recovery(faults);
+    check_restarts(faults);
   } else {
     check("faults: absent, not broken", f == not_found);
     rb_print("tas_client: no fault injection (production build)\n");

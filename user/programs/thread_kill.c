@@ -44,7 +44,8 @@ static void caller(uint64_t arg) {
 }
 
 static uint64_t start(void (*f)(uint64_t), uint64_t arg) {
-  struct rb_result stack = RB_SYS3(REBOUND_SYS_VM_MAP, 0, STACK, REBOUND_VM_READ | REBOUND_VM_WRITE);
+  struct rb_result stack =
+      RB_SYS3(REBOUND_SYS_VM_MAP, 0, STACK, REBOUND_VM_READ | REBOUND_VM_WRITE);
   struct rb_result t =
       RB_SYS3(REBOUND_SYS_THREAD_CREATE, (uint64_t)(uintptr_t)f, stack.value + STACK, arg);
   check("thread create", stack.error == 0 && t.error == 0);

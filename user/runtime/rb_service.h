@@ -1,5 +1,6 @@
 /* Reaching the TAS's services (abi/rebound/services.h) from user programs:
-   look a name up on the name service, call a service. */
+   look a name up on the name service, call a service -- and, through a
+   struct rb_service, call it again after the TAS's supervisor restarted it. */
 #ifndef REBOUND_USER_SERVICE_H
 #define REBOUND_USER_SERVICE_H
 
@@ -29,6 +30,30 @@ static inline uint64_t rb_lookup(const char* name, rebound_handle* out) {
   uint64_t error = rb_service_call(rb_names_handle, &m);
   if (error == 0) *out = m.handle;
   return error;
+}
+
+/* A service by name: looked up on first use, and again after a restart. */
+struct rb_service {
+  const char* name;
+  rebound_handle handle; /* 0 until looked up */
+};
+
+/* Calls the service like rb_service_call. If the server was restarted
+   (server_restarted: the handle led to its old generation; the name already
+   leads to the new one), looks the name up again, and tries an idempotent
+   request without a handle once more there. */
+static inline uint64_t rb_service_request(struct rb_service* s, struct rb_message* m,
+                                          int idempotent) {
+  const struct rb_message request = *m;
+  uint64_t error = 0;
+  if (s->handle == 0 && (error = rb_lookup(s->name, &s->handle)) != 0) return error;
+  error = rb_service_call(s->handle, m);
+  if (error != server_restarted) return error;
+  RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, s->handle);
+  s->handle = 0;
+  if (!idempotent || request.handle != 0 || rb_lookup(s->name, &s->handle) != 0) return error;
+  *m = request;
+  return rb_service_call(s->handle, m);
 }
 
 #endif

@@ -23,6 +23,8 @@ class Numbers {
 }  // namespace
 
 rb_message EchoServer::handle(rb_message& request) {
+  ++requests_;
+  twin_ = ~requests_;
   switch (request.w[0]) {
     case REBOUND_ECHO_WORDS: {
       rb_message reply = ok_reply();
@@ -32,6 +34,7 @@ rb_message EchoServer::handle(rb_message& request) {
     case REBOUND_ECHO_WORK: return work(request.w[1]);
     case REBOUND_ECHO_STATS: return stats();
     case REBOUND_ECHO_PEER_CALLS: return peer_calls(request.w[1]);
+    case REBOUND_ECHO_KEEP: return keep(request.w[1]);
     default: return status_reply(Error::invalid_argument);
   }
 }
@@ -40,8 +43,9 @@ rb_message EchoServer::work(uint64_t n) {
   if (n == 0 || n > kMaxWork) return status_reply(Error::invalid_argument);
   Numbers numbers(n);
   for (uint64_t i = 0; i < n; ++i) numbers[i] = i + 1;
-  // A fault here leaves the array to be freed by the unwinding.
-  recovery::fault_point("echo.work");
+  // A fault here leaves the array to be freed by the unwinding; a
+  // corruption breaks the state, which state_ok finds after the request.
+  if (recovery::fault_point("echo.work")) twin_ = requests_;
   uint64_t sum = 0;
   for (uint64_t i = 0; i < n; ++i) sum += numbers[i];
   return ok_reply(sum);
@@ -49,7 +53,18 @@ rb_message EchoServer::work(uint64_t n) {
 
 rb_message EchoServer::stats() {
   const mm::HeapStats h = heap().stats();
-  return ok_reply(h.bytes_in_use, h.blocks_in_use, faults().requests_failed, faults().tries_failed);
+  return ok_reply(h.bytes_in_use, h.blocks_in_use, faults().requests_failed, faults().tries_failed,
+                  generation());
+}
+
+rb_message EchoServer::keep(uint64_t kib) {
+  if (kib > kMaxKeepKiB) return status_reply(Error::invalid_argument);
+  delete[] kept_;
+  kept_ = nullptr;
+  if (kib == 0) return ok_reply();
+  kept_ = new char[kib << 10];
+  for (uint64_t i = 0; i < kib << 10; i += 512) kept_[i] = 1;  // every page touched
+  return ok_reply();
 }
 
 // The kernel's counters around n calls into the name server: an in-TAS call

@@ -2,7 +2,9 @@
 // benchmarks of user -> TAS IPC, of request recovery (WORK allocates on its
 // heap, then passes the fault site "echo.work"), and of in-TAS calls
 // (PEER_CALLS calls the name server directly and reports the kernel's
-// counters across the calls). Protocol: abi/rebound/services.h.
+// counters across the calls). Its state -- a count of requests kept twice,
+// and memory it was asked to keep -- is what the supervisor's tests corrupt
+// and watch being released. Protocol: abi/rebound/services.h.
 #pragma once
 #include "runtime/serve.h"
 #include "servers/names/name_server.h"
@@ -12,16 +14,24 @@ namespace tas {
 class EchoServer final : public Server {
  public:
   static constexpr uint64_t kMaxWork = 4096;
+  static constexpr uint64_t kMaxKeepKiB = 8192;
 
   explicit EchoServer(NameServer& peer) : peer_(peer) {}
   rb_message handle(rb_message& request) override;
+  bool state_ok() const override { return twin_ == ~requests_; }
 
  private:
   rb_message work(uint64_t n);
   rb_message stats();
   rb_message peer_calls(uint64_t n);
+  rb_message keep(uint64_t kib);
 
   NameServer& peer_;
+  // Requests handled, and its complement: a pair that only corruption
+  // breaks (the fault site "echo.work" armed with CORRUPT does).
+  uint64_t requests_ = 0;
+  uint64_t twin_ = ~uint64_t{0};
+  char* kept_ = nullptr;  // on the server's heap; dropped with it
 };
 
 }  // namespace tas

@@ -12,10 +12,9 @@ rb_message FaultsServer::handle(rb_message& request) {
   const auto kind = static_cast<unsigned>(request.w[5]);
   const auto count = static_cast<unsigned>(request.w[5] >> 32);
   // A null read is a real CPU fault: the kernel delivers it to the faulting
-  // thread, which throws it (runtime/cpu_faults.h).
-  if (kind != REBOUND_INJECT_OFF && kind != REBOUND_INJECT_THROW &&
-      kind != REBOUND_INJECT_NULL_READ)
-    return status_reply(Error::not_supported);
+  // thread, which throws it (runtime/cpu_faults.h). A corruption or a hang
+  // is for the supervisor to find (runtime/supervisor.h).
+  if (kind > REBOUND_INJECT_HANG) return status_reply(Error::not_supported);
   recovery::arm_fault(site, __builtin_strlen(site), kind, count);
   return ok_reply();
 }

@@ -21,9 +21,26 @@ const NameServer::Entry* NameServer::find(const char* name) const {
 }
 
 Result<void> NameServer::add(const char* name, rebound_handle endpoint) {
+  Locked hold(lock_);
+  if (find(name) != nullptr) return fail(Error::already_exists);
+  rebound_handle old = 0;
+  return put(name, endpoint, old);
+}
+
+Result<void> NameServer::set(const char* name, rebound_handle endpoint, rebound_handle& old) {
+  Locked hold(lock_);
+  return put(name, endpoint, old);
+}
+
+Result<void> NameServer::put(const char* name, rebound_handle endpoint, rebound_handle& old) {
   const size_t n = __builtin_strlen(name);
   if (n == 0 || n > REBOUND_NAME_MAX) return fail(Error::invalid_argument);
-  if (find(name) != nullptr) return fail(Error::already_exists);
+  old = 0;
+  if (auto* e = const_cast<Entry*>(find(name))) {
+    old = e->endpoint;
+    e->endpoint = endpoint;
+    return {};
+  }
   if (count_ == kMaxNames) return fail(Error::limit_reached);
   Entry& e = entries_[count_++];
   __builtin_memcpy(e.name, name, n + 1);
@@ -37,9 +54,13 @@ rb_message NameServer::handle(rb_message& request) {
     case REBOUND_NAMES_LOOKUP: {
       char name[REBOUND_NAME_MAX + 1];
       if (!unpack_name(request, name)) return status_reply(Error::invalid_argument);
-      const Entry* e = find(name);
-      if (e == nullptr) return status_reply(Error::not_found);
-      const rb_result h = RB_SYS2(REBOUND_SYS_HANDLE_DUPLICATE, e->endpoint, REBOUND_RIGHT_CALL);
+      rb_result h;
+      {
+        Locked hold(lock_);  // the endpoint is not replaced and closed meanwhile
+        const Entry* e = find(name);
+        if (e == nullptr) return status_reply(Error::not_found);
+        h = RB_SYS2(REBOUND_SYS_HANDLE_DUPLICATE, e->endpoint, REBOUND_RIGHT_CALL);
+      }
       if (h.error != 0) return status_reply(static_cast<Error>(h.error));
       rb_message reply = ok_reply();
       reply.handle = static_cast<rebound_handle>(h.value);  // moves to the client

@@ -5,6 +5,7 @@
 #pragma once
 #include "rebound/services.h"
 #include "runtime/serve.h"
+#include "runtime/spin_lock.h"
 
 namespace tas {
 
@@ -14,6 +15,9 @@ class NameServer final : public Server {
 
   // In-TAS: `endpoint` (a handle of the TAS with DUPLICATE) serves `name`.
   Result<void> add(const char* name, rebound_handle endpoint);
+  // The same, replacing an endpoint already there (a restarted server's):
+  // `old` is then the one replaced, for the caller to close; else 0.
+  Result<void> set(const char* name, rebound_handle endpoint, rebound_handle& old);
   unsigned count() const { return count_; }
 
   rb_message handle(rb_message& request) override;
@@ -24,7 +28,10 @@ class NameServer final : public Server {
     rebound_handle endpoint;
   };
   const Entry* find(const char* name) const;
+  Result<void> put(const char* name, rebound_handle endpoint, rebound_handle& old);  // locked
 
+  // The supervisor replaces endpoints while the name service serves.
+  mutable SpinLock lock_;
   Entry entries_[kMaxNames] = {};
   unsigned count_ = 0;
 };

@@ -1,0 +1,152 @@
+#include "runtime/supervisor.h"
+
+#include "lib/log.h"
+#include "runtime/heaps.h"
+#include "runtime/serve.h"
+#include "runtime/thread.h"
+#include "servers/names/name_server.h"
+
+namespace tas {
+
+// What a server thread serves: fixed for its life (the slot changes under
+// it when the next generation starts). On the server's own heap.
+struct Supervisor::Generation {
+  Supervisor& supervisor;
+  Server& server;
+  rebound_handle endpoint;
+};
+
+Result<void> Supervisor::start(const char* name, Factory make) {
+  if (count_ == kMaxServers) return fail(Error::limit_reached);
+  Slot& s = slots_[count_];
+  s.name = name;
+  s.make = make;
+  TRY_VOID(launch(s));
+  ++count_;
+  return {};
+}
+
+// A fresh generation of the slot's server: heap, object, endpoint, thread,
+// then the name. On failure nothing of it is left, and the slot is as it
+// was.
+Result<void> Supervisor::launch(Slot& s) {
+  TRY(heap, create_heap(s.name));
+  Server* server;
+  Generation* generation;
+  {
+    HeapScope scope(heap);
+    server = s.make(names_);
+    generation = new Generation{*this, *server, 0};
+  }
+  server->attach(s.name, *heap, s.generation + 1);
+  const rb_result ep = RB_SYS0(REBOUND_SYS_ENDPOINT_CREATE);
+  if (ep.error != 0) {
+    destroy_heap(heap);
+    return fail(static_cast<Error>(ep.error));
+  }
+  generation->endpoint = static_cast<rebound_handle>(ep.value);
+  auto thread = start_thread(s.name, heap, serve_thread, generation);
+  if (!thread) {
+    RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, generation->endpoint);
+    destroy_heap(heap);
+    return fail(thread.error());
+  }
+  rebound_handle replaced = 0;
+  if (auto r = names_.set(s.name, generation->endpoint, replaced); !r) {
+    // The thread serves an endpoint nobody can reach: end it.
+    RB_SYS2(REBOUND_SYS_ENDPOINT_CLOSE, generation->endpoint, Error::peer_closed);
+    RB_SYS1(REBOUND_SYS_THREAD_JOIN, thread->handle);
+    RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, thread->handle);
+    release_thread_slot(thread->slot);
+    RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, generation->endpoint);
+    destroy_heap(heap);
+    return r;
+  }
+  s.server = server;
+  s.endpoint = generation->endpoint;
+  s.thread = thread->handle;
+  s.thread_slot = thread->slot;
+  s.generation = server->generation();
+  s.last_beats = 0;
+  s.stalled_since_ns = 0;
+  return {};
+}
+
+void Supervisor::serve_thread(void* arg) {
+  auto& g = *static_cast<Generation*>(arg);
+  g.supervisor.serving_.fetch_add(1);
+  const Error e = serve(g.endpoint, g.server);
+  if (e == Error::server_restarted) {
+    // Its state check failed: keep the last request's reply owed until the
+    // supervisor, with the next generation up, fails it and kills us.
+    for (;;) rb_sleep(1'000'000'000);
+  }
+  if (e != Error::peer_closed)
+    KLOG_ERROR("tas: %s stopped serving: %s", g.server.name(), rebound::to_string(e));
+}
+
+void Supervisor::replace(Slot& s, const char* why) {
+  KLOG_WARN("tas: supervisor: %s (generation %u) %s: restarting it", s.name, s.generation, why);
+  const rebound_handle old_endpoint = s.endpoint, old_thread = s.thread;
+  const unsigned old_slot = s.thread_slot;
+  mm::Heap& old_heap = s.server->heap();
+  ++restarts_;
+  const auto launched = launch(s);
+  if (!launched) {
+    KLOG_ERROR("tas: supervisor: %s not restarted: %s", s.name,
+               rebound::to_string(launched.error()));
+    s.server = nullptr;  // its name leads to the closed endpoint
+  }
+  // Clients of the old generation hear why; its thread, whatever it does,
+  // ends (a reply it owes fails with the same reason).
+  RB_SYS2(REBOUND_SYS_ENDPOINT_CLOSE, old_endpoint, Error::server_restarted);
+  RB_SYS1(REBOUND_SYS_THREAD_KILL, old_thread);
+  RB_SYS1(REBOUND_SYS_THREAD_JOIN, old_thread);
+  RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, old_thread);
+  RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, old_endpoint);
+  release_thread_slot(old_slot);
+  // Nothing runs on the old heap now: it goes, with the old server in it.
+  destroy_heap(&old_heap);
+  if (launched) KLOG_INFO("tas: supervisor: %s restarted (generation %u)", s.name, s.generation);
+}
+
+// Hung: inside the same request (the heartbeat has not moved) for longer
+// than the limit.
+bool Supervisor::hung(Slot& s, uint64_t now) {
+  Heartbeat& hb = s.server->heartbeat();
+  const uint64_t beats = hb.beats.load(std::memory_order_relaxed);
+  if (!hb.busy.load(std::memory_order_relaxed) || beats != s.last_beats) {
+    s.last_beats = beats;
+    s.stalled_since_ns = 0;
+    return false;
+  }
+  if (s.stalled_since_ns == 0) s.stalled_since_ns = now;
+  return now - s.stalled_since_ns >= kHangLimitNs;
+}
+
+void Supervisor::poll() {
+  const uint64_t now = rb_clock();
+  for (unsigned i = 0; i < count_; ++i) {
+    Slot& s = slots_[i];
+    if (s.server == nullptr) continue;  // its restart failed
+    if (s.server->heartbeat().suspect.load(std::memory_order_acquire))
+      replace(s, "found its state corrupt");
+    else if (hung(s, now))
+      replace(s, "is hung (no heartbeat)");
+  }
+}
+
+void Supervisor::watch_thread(void* self) {
+  auto& sup = *static_cast<Supervisor*>(self);
+  for (;;) {
+    rb_sleep(kPollNs);
+    sup.poll();
+  }
+}
+
+Result<void> Supervisor::watch() {
+  TRY_VOID(start_thread("supervisor", &runtime_heap(), watch_thread, this));
+  return {};
+}
+
+}  // namespace tas

@@ -1,0 +1,78 @@
+// The supervisor: knows every restartable server of the TAS, starts it, and
+// replaces it when its state is suspect -- its request loop found its own
+// state check failing (Server::state_ok), or its heartbeat stopped: a request
+// has been running for longer than the hang limit.
+//
+// Replacing a server (a new generation), in this order:
+//  1. a fresh heap (in a new window), a fresh object from the server's
+//     factory, a new endpoint, a new thread; the name now leads there;
+//  2. the old endpoint is closed with Error::server_restarted
+//     (ENDPOINT_CLOSE): every client holding a handle to the old generation
+//     -- queued, calling later, or whose request the old thread holds --
+//     gets that error, and a lookup then finds the new generation;
+//  3. the old thread is killed (THREAD_KILL: hung, or waiting after its
+//     failed state check, owing its last reply) and joined; its stack slot
+//     is free again;
+//  4. the old heap is destroyed whole: the old server object and everything
+//     it allocated lived there, so nothing of the old state is left, and
+//     its pages go back to the kernel.
+// Everything runs on the supervisor's own thread, which polls the servers
+// every kPoll (the kernel has no timeout on receive yet).
+#pragma once
+#include "runtime/server.h"
+
+namespace tas {
+
+class NameServer;
+
+class Supervisor {
+ public:
+  static constexpr unsigned kMaxServers = 8;
+  static constexpr uint64_t kPollNs = 10'000'000;        // 10 ms
+  static constexpr uint64_t kHangLimitNs = 300'000'000;  // a request this long is hung
+
+  // Makes a server on the current heap (the supervisor sets that to the
+  // server's fresh one).
+  using Factory = Server* (*)(NameServer& names);
+
+  explicit Supervisor(NameServer& names) : names_(names) {}
+
+  // Starts a server: heap, object, endpoint registered as `name`, thread.
+  Result<void> start(const char* name, Factory make);
+  // Server threads that have begun their request loops (of any generation).
+  unsigned serving() const { return serving_.load(); }
+  // Starts the supervisor's own thread (polling the servers).
+  Result<void> watch();
+
+  // Restarts so far, over all servers.
+  uint64_t restarts() const { return restarts_; }
+
+ private:
+  struct Slot {
+    const char* name = nullptr;
+    Factory make = nullptr;
+    Server* server = nullptr;  // on its own heap
+    rebound_handle endpoint = 0;
+    rebound_handle thread = 0;
+    unsigned thread_slot = 0;
+    unsigned generation = 0;
+    uint64_t last_beats = 0;
+    uint64_t stalled_since_ns = 0;  // 0: not stalled
+  };
+
+  Result<void> launch(Slot& s);
+  void replace(Slot& s, const char* why);
+  void poll();
+  bool hung(Slot& s, uint64_t now);
+  struct Generation;
+  static void serve_thread(void* generation);
+  static void watch_thread(void* self);
+
+  NameServer& names_;
+  Slot slots_[kMaxServers];
+  unsigned count_ = 0;
+  uint64_t restarts_ = 0;
+  std::atomic<unsigned> serving_{0};
+};
+
+}  // namespace tas
