@@ -10,6 +10,7 @@
 
 #include "lib/log.h"
 #include "recovery/catch_unwind.h"
+#include "recovery/fault_injection.h"
 #include "runtime/server.h"
 #include "runtime/thread.h"
 
@@ -19,7 +20,10 @@ template <class C, class F>
 auto call(C& callee, F&& f) -> Result<std::invoke_result_t<F, C&>> {
   using T = std::invoke_result_t<F, C&>;
   HeapScope scope(&callee.heap());
-  auto r = recovery::catch_unwind([&]() -> T { return std::forward<F>(f)(callee); });
+  auto r = recovery::catch_unwind([&]() -> T {
+    recovery::fault_point("tas.call");
+    return std::forward<F>(f)(callee);
+  });
   if (r) [[likely]] {
     if constexpr (std::is_void_v<T>) {
       return {};

@@ -67,6 +67,7 @@ Result<void> Supervisor::launch(Slot& s) {
   s.thread = thread->handle;
   s.thread_slot = thread->slot;
   s.generation = server->generation();
+  s.last_tries_failed = 0;
   s.last_beats = 0;
   s.stalled_since_ns = 0;
   return {};
@@ -129,6 +130,16 @@ void Supervisor::poll() {
   for (unsigned i = 0; i < count_; ++i) {
     Slot& s = slots_[i];
     if (s.server == nullptr) continue;  // its restart failed
+    // Faults are the request loop's to recover from; the supervisor hears
+    // of them (a fault that left the state broken fails the state check).
+    const FaultCounters& f = s.server->faults();
+    if (const uint64_t tries = f.tries_failed; tries != s.last_tries_failed) {
+      KLOG_DEBUG("tas: supervisor: %s: %lu faulted tries (%lu requests failed)", s.name,
+                 static_cast<unsigned long>(tries - s.last_tries_failed),
+                 static_cast<unsigned long>(f.requests_failed));
+      faults_seen_ += tries - s.last_tries_failed;
+      s.last_tries_failed = tries;
+    }
     if (s.server->heartbeat().suspect.load(std::memory_order_acquire))
       replace(s, "found its state corrupt");
     else if (hung(s, now))

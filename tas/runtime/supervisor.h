@@ -17,7 +17,8 @@
 //     it allocated lived there, so nothing of the old state is left, and
 //     its pages go back to the kernel.
 // Everything runs on the supervisor's own thread, which polls the servers
-// every kPoll (the kernel has no timeout on receive yet).
+// every kPoll (the kernel has no timeout on receive yet); each poll also
+// takes in the faults each server's requests met since the last one.
 #pragma once
 #include "runtime/server.h"
 
@@ -44,8 +45,9 @@ class Supervisor {
   // Starts the supervisor's own thread (polling the servers).
   Result<void> watch();
 
-  // Restarts so far, over all servers.
+  // Restarts so far, and faulted tries seen, over all servers.
   uint64_t restarts() const { return restarts_; }
+  uint64_t faults_seen() const { return faults_seen_; }
 
  private:
   struct Slot {
@@ -56,6 +58,7 @@ class Supervisor {
     rebound_handle thread = 0;
     unsigned thread_slot = 0;
     unsigned generation = 0;
+    uint64_t last_tries_failed = 0;  // of this generation, at the last poll
     uint64_t last_beats = 0;
     uint64_t stalled_since_ns = 0;  // 0: not stalled
   };
@@ -72,6 +75,7 @@ class Supervisor {
   Slot slots_[kMaxServers];
   unsigned count_ = 0;
   uint64_t restarts_ = 0;
+  uint64_t faults_seen_ = 0;
   std::atomic<unsigned> serving_{0};
 };
 

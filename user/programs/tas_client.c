@@ -80,6 +80,16 @@ static void check_recovery(rebound_handle faults) {
   check("words after a runtime fault", echo_words_ok(12));
   check("arm tas.request null x1", arm(faults, "tas.request", REBOUND_INJECT_NULL_READ, 1) == 0);
   check("words after a runtime null read", echo_words_ok(13));
+  /* A fault in the name service's lookup: retried there. */
+  check("arm names.lookup null x1", arm(faults, "names.lookup", REBOUND_INJECT_NULL_READ, 1) == 0);
+  rebound_handle again = 0;
+  check("lookup after a faulted try", rb_lookup("echo", &again) == 0 && again != 0);
+  RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, again);
+  /* A fault inside an in-TAS call is caught at the callee's boundary: the
+     calling server gets server_fault, and answers with it. */
+  check("arm tas.call x1", arm(faults, "tas.call", REBOUND_INJECT_THROW, 1) == 0);
+  check("in-TAS call faulted: server_fault", echo(REBOUND_ECHO_PEER_CALLS, 1, &r) == server_fault);
+  check("in-TAS calls after it", echo(REBOUND_ECHO_PEER_CALLS, 1, &r) == 0);
   check("bad site name", arm(faults, "", REBOUND_INJECT_THROW, 1) == invalid_argument);
   check("bad kind", arm(faults, "echo.work", 77, 1) == not_supported);
   rb_print("tas_client: fault recovery checked\n");
@@ -194,13 +204,22 @@ int main(int argc, char** argv) {
                 .error == access_denied);
 
   /* In-TAS calls: the kernel's counters move the same across 0 and 10,000
-     calls from the echo server into the name server. */
+     calls from the echo server into the name server. The counters are the
+     whole machine's: another thread's system call in the window (the TAS's
+     supervisor polls every 10 ms) moves them too, so a few tries are
+     allowed -- calls that entered the kernel would move them by 10,000
+     every time. */
   struct rb_message p0, p1;
-  check("peer calls x0", echo(REBOUND_ECHO_PEER_CALLS, 0, &p0) == 0);
-  check("peer calls x10000", echo(REBOUND_ECHO_PEER_CALLS, 10000, &p1) == 0);
-  check("the calls ran", p1.w[3] > 0 && p1.w[3] % 10000 == 0);
-  check("no system call in in-TAS calls", p1.w[1] == p0.w[1]);
-  check("no address-space switch in in-TAS calls", p1.w[2] == p0.w[2]);
+  int same_syscalls = 0, same_switches = 0;
+  for (int i = 0; i < 5 && !(same_syscalls && same_switches); ++i) {
+    check("peer calls x0", echo(REBOUND_ECHO_PEER_CALLS, 0, &p0) == 0);
+    check("peer calls x10000", echo(REBOUND_ECHO_PEER_CALLS, 10000, &p1) == 0);
+    check("the calls ran", p1.w[3] > 0 && p1.w[3] % 10000 == 0);
+    same_syscalls = p1.w[1] == p0.w[1];
+    same_switches = p1.w[2] == p0.w[2];
+  }
+  check("no system call in in-TAS calls", same_syscalls);
+  check("no address-space switch in in-TAS calls", same_switches);
 
   rebound_handle faults = 0;
   const uint64_t f = rb_lookup("faults", &faults);

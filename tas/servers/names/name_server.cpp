@@ -1,5 +1,7 @@
 #include "servers/names/name_server.h"
 
+#include "recovery/fault_injection.h"
+
 namespace tas {
 
 bool unpack_name(const rb_message& m, char (&name)[REBOUND_NAME_MAX + 1]) {
@@ -52,6 +54,7 @@ rb_message NameServer::handle(rb_message& request) {
   switch (request.w[0]) {
     case REBOUND_NAMES_PING: return ok_reply();
     case REBOUND_NAMES_LOOKUP: {
+      recovery::fault_point("names.lookup");
       char name[REBOUND_NAME_MAX + 1];
       if (!unpack_name(request, name)) return status_reply(Error::invalid_argument);
       rb_result h;
