@@ -3,12 +3,14 @@
 #include "recovery/fault.h"
 
 namespace recovery {
+
+unsigned detail::g_armed_count = 0;
+
 namespace {
 
 struct Armed {
   char site[48] = {};
   unsigned kind = REBOUND_INJECT_OFF;
-  unsigned count = 0;
 };
 Armed g_armed;
 
@@ -21,18 +23,22 @@ bool same(const char* a, const char* b) {
 }  // namespace
 
 void arm_fault(const char* site, size_t length, unsigned kind, unsigned count) {
+  detail::g_armed_count = 0;
   g_armed = Armed{};
   size_t n = length < sizeof g_armed.site - 1 ? length : sizeof g_armed.site - 1;
   for (size_t i = 0; i < n; ++i) g_armed.site[i] = site[i];
   g_armed.kind = kind;
-  g_armed.count = count;
+  detail::g_armed_count = count;
 }
 
-void disarm_faults() { g_armed = Armed{}; }
+void disarm_faults() {
+  detail::g_armed_count = 0;
+  g_armed = Armed{};
+}
 
-bool fault_point(const char* site) {
-  if (g_armed.count == 0 || !same(site, g_armed.site)) return false;
-  --g_armed.count;
+bool detail::armed_fault_point(const char* site) {
+  if (g_armed_count == 0 || !same(site, g_armed.site)) return false;
+  --g_armed_count;
   switch (g_armed.kind) {
     case REBOUND_INJECT_THROW: {
       Fault f;

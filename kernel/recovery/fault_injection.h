@@ -14,8 +14,18 @@ namespace recovery {
 // The next `count` passes through `site` do `kind` (REBOUND_INJECT_*).
 void arm_fault(const char* site, size_t length, unsigned kind, unsigned count);
 void disarm_faults();
+namespace detail {
+extern unsigned g_armed_count;  // passes left for the armed site (0: none armed)
+bool armed_fault_point(const char* site);
+}  // namespace detail
+
 // True when the armed kind is REBOUND_INJECT_CORRUPT: the caller then
-// corrupts its own state (only it knows what that is).
-bool fault_point(const char* site);
+// corrupts its own state (only it knows what that is). Inline: unarmed, a
+// point is a load and a branch, with no call.
+inline bool fault_point(const char* site) {
+  if (detail::g_armed_count == 0) [[likely]]
+    return false;
+  return detail::armed_fault_point(site);
+}
 
 }  // namespace recovery

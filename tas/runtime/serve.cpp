@@ -37,19 +37,19 @@ Error serve(rebound_handle endpoint, Server& owner, RetryPolicy policy) {
       m = status_reply(Error::server_fault);
       continue;
     }
-    Heartbeat& hb = owner.heartbeat();
-    // Only this thread writes them: plain stores, no atomic read-modify-write.
-    hb.beats.store(hb.beats.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-    hb.busy.store(true, std::memory_order_relaxed);
+    // Only this thread writes it: plain stores, no atomic read-modify-write.
+    std::atomic<uint64_t>& beats = owner.heartbeat().beats;
+    const uint64_t beat = beats.load(std::memory_order_relaxed);
+    beats.store(beat + 1, std::memory_order_relaxed);
     rb_message reply = handle_with_retries(owner, m, policy);
-    hb.busy.store(false, std::memory_order_relaxed);
+    beats.store(beat + 2, std::memory_order_relaxed);
     if (m.handle != 0) RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, m.handle);
     if (!owner.state_ok()) [[unlikely]] {
       // Nothing it says can be trusted now, this reply included: the loop
       // ends owing it, and the supervisor's restart fails the call with
       // Error::server_restarted once the new generation is there.
       KLOG_WARN("tas: %s: state check failed: the supervisor replaces it", owner.name());
-      hb.suspect.store(true, std::memory_order_release);
+      owner.heartbeat().suspect.store(true, std::memory_order_release);
       return Error::server_restarted;
     }
     m = reply;

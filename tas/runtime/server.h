@@ -24,8 +24,8 @@ struct FaultCounters {
 // server's request loop: a heartbeat per request, and the server's own
 // verdict on its state.
 struct Heartbeat {
-  std::atomic<uint64_t> beats{0};    // requests begun
-  std::atomic<bool> busy{false};     // inside one now
+  // One more as each request begins and as it ends: odd while inside one.
+  std::atomic<uint64_t> beats{0};
   std::atomic<bool> suspect{false};  // its state check failed: replace it
 };
 

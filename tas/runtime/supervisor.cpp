@@ -114,9 +114,8 @@ void Supervisor::replace(Slot& s, const char* why) {
 // Hung: inside the same request (the heartbeat has not moved) for longer
 // than the limit.
 bool Supervisor::hung(Slot& s, uint64_t now) {
-  Heartbeat& hb = s.server->heartbeat();
-  const uint64_t beats = hb.beats.load(std::memory_order_relaxed);
-  if (!hb.busy.load(std::memory_order_relaxed) || beats != s.last_beats) {
+  const uint64_t beats = s.server->heartbeat().beats.load(std::memory_order_relaxed);
+  if ((beats & 1) == 0 || beats != s.last_beats) {
     s.last_beats = beats;
     s.stalled_since_ns = 0;
     return false;
