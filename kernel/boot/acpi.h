@@ -1,6 +1,7 @@
-// The CPUs of an x86 machine from its ACPI tables: the RSDP (found in the
-// BIOS areas), the RSDT or XSDT, and the MADT's processor local APIC and
-// x2APIC entries. Every byte is read through a caller-provided function, so
+// The CPUs and interrupt routing of an x86 machine from its ACPI tables: the
+// RSDP (found in the BIOS areas), the RSDT or XSDT, and the MADT's processor
+// local APIC and x2APIC entries, its I/O APICs and its ISA interrupt source
+// overrides. Every byte is read through a caller-provided function, so
 // the parser never touches memory itself: the kernel reads physical memory
 // through its direct map, the host tests feed hand-built tables. Every table
 // is checked (signature, length, checksum) before it is used, and nothing is
@@ -20,6 +21,7 @@ enum class AcpiError : uint8_t {
   bad_table,     // a wrong signature, an impossible length, an entry past the end
   no_madt,       // the RSDT/XSDT lists no "APIC" table
   no_cpus,       // the MADT lists no enabled processor
+  no_io_apic,    // the MADT lists no I/O APIC
 };
 const char* to_string(AcpiError e);
 
@@ -47,5 +49,43 @@ bool acpi_find_rsdp(const PhysReader& memory, uint64_t& rsdp, AcpiError& error);
 // all started by INIT-SIPI, and `cpus.local_apic_address` (the MADT's, or
 // that of a local APIC address override, type 5). On failure `cpus` is empty.
 bool acpi_find_cpus(const PhysReader& memory, uint64_t rsdp, CpuList& cpus, AcpiError& error);
+
+// An I/O APIC of the MADT (type 1): its inputs are the global system
+// interrupts (GSIs) gsi_base, gsi_base + 1, ...
+struct IoApicEntry {
+  uint8_t id;
+  uint64_t address;  // its registers (physical)
+  uint32_t gsi_base;
+};
+
+// Where an ISA IRQ arrives: its GSI and how it signals. Without an interrupt
+// source override (MADT type 2) ISA IRQ n is GSI n, edge-triggered, active
+// high.
+struct IsaRoute {
+  uint32_t gsi;
+  bool active_low;
+  bool level_triggered;
+};
+
+struct InterruptRouting {
+  static constexpr size_t kMaxIoApics = 8;
+  static constexpr unsigned kIsaIrqs = 16;
+
+  IoApicEntry io_apics[kMaxIoApics] = {};
+  size_t io_apic_count = 0;
+  size_t io_apics_ignored = 0;  // beyond kMaxIoApics
+  IsaRoute isa[kIsaIrqs];
+
+  InterruptRouting() {
+    for (unsigned irq = 0; irq < kIsaIrqs; ++irq) isa[irq] = IsaRoute{irq, false, false};
+  }
+};
+
+// From the RSDP at `rsdp` (the same tables as acpi_find_cpus): fills
+// `routing` (reset first) with the MADT's I/O APICs, in table order, and its
+// ISA interrupt source overrides (bus 0; "conforms to the bus" flags mean
+// ISA's edge and active high). AcpiError::no_io_apic if it lists none.
+bool acpi_find_interrupt_routing(const PhysReader& memory, uint64_t rsdp, InterruptRouting& routing,
+                                 AcpiError& error);
 
 }  // namespace boot

@@ -72,6 +72,18 @@ Bytes io_apic() {  // type 1: not a CPU
   append(e, 0, 4);
   return e;
 }
+Bytes io_apic_at(uint8_t id, uint32_t address, uint32_t gsi_base) {
+  Bytes e{1, 12, id, 0};
+  append(e, address, 4);
+  append(e, gsi_base, 4);
+  return e;
+}
+Bytes source_override(uint8_t bus, uint8_t irq, uint32_t gsi, uint16_t flags) {
+  Bytes e{2, 10, bus, irq};
+  append(e, gsi, 4);
+  append(e, flags, 2);
+  return e;
+}
 Bytes nmi_source() { return {4, 6, 0xff, 0, 0, 1}; }  // type 4, 6 bytes
 
 Bytes madt(uint32_t local_apic_address, std::initializer_list<Bytes> entries) {
@@ -372,6 +384,102 @@ TEST(Acpi, MissingAndUnreadableTables) {
   EXPECT_EQ(discover(m).error, boot::AcpiError::no_madt);
 }
 
+struct Routing {
+  bool ok = false;
+  boot::AcpiError error{};
+  boot::InterruptRouting routing;
+};
+
+Routing route(Machine& m) {
+  Routing r;
+  uint64_t rsdp = 0;
+  const boot::PhysReader reader = m.reader();
+  if (!boot::acpi_find_rsdp(reader, rsdp, r.error)) return r;
+  r.ok = boot::acpi_find_interrupt_routing(reader, rsdp, r.routing, r.error);
+  return r;
+}
+
+TEST(AcpiRouting, FindsTheIoApicAndIsaIsIdentityWithoutOverrides) {
+  Machine m = standard_machine();
+  Routing r = route(m);
+  ASSERT_TRUE(r.ok) << boot::to_string(r.error);
+  ASSERT_EQ(r.routing.io_apic_count, 1u);
+  EXPECT_EQ(r.routing.io_apics[0].address, 0xfec00000u);
+  EXPECT_EQ(r.routing.io_apics[0].gsi_base, 0u);
+  for (unsigned irq = 0; irq < boot::InterruptRouting::kIsaIrqs; ++irq) {
+    EXPECT_EQ(r.routing.isa[irq].gsi, irq);
+    EXPECT_FALSE(r.routing.isa[irq].active_low);
+    EXPECT_FALSE(r.routing.isa[irq].level_triggered);
+  }
+  EXPECT_EQ(m.overruns, 0);
+}
+
+TEST(AcpiRouting, AppliesIsaOverridesAndIgnoresOtherBuses) {
+  Machine m = standard_machine();
+  m.place(Machine::kMadt, madt(0xfee00000, {local_apic(0, 0, 1), io_apic_at(2, 0xfec00000, 0),
+                                            io_apic_at(3, 0xfec01000, 24),
+                                            source_override(0, 0, 2, 0),  // QEMU: the PIT on GSI 2
+                                            source_override(0, 9, 9, 0xd),   // level, active high
+                                            source_override(0, 5, 5, 0xf),   // level, active low
+                                            source_override(0, 4, 20, 0x7),  // edge, active low
+                                            source_override(1, 3, 30, 0xf),  // not ISA: ignored
+                                            source_override(0, 16, 40, 0xf)}));  // not an ISA IRQ
+  Routing r = route(m);
+  ASSERT_TRUE(r.ok) << boot::to_string(r.error);
+  ASSERT_EQ(r.routing.io_apic_count, 2u);
+  EXPECT_EQ(r.routing.io_apics[1].id, 3u);
+  EXPECT_EQ(r.routing.io_apics[1].address, 0xfec01000u);
+  EXPECT_EQ(r.routing.io_apics[1].gsi_base, 24u);
+  const auto& isa = r.routing.isa;
+  EXPECT_EQ(isa[0].gsi, 2u);
+  EXPECT_FALSE(isa[0].level_triggered);
+  EXPECT_TRUE(isa[9].level_triggered);
+  EXPECT_FALSE(isa[9].active_low);
+  EXPECT_TRUE(isa[5].level_triggered && isa[5].active_low);
+  EXPECT_EQ(isa[4].gsi, 20u);
+  EXPECT_TRUE(isa[4].active_low && !isa[4].level_triggered);
+  EXPECT_EQ(isa[3].gsi, 3u);  // bus 1's override left it alone
+  EXPECT_EQ(m.overruns, 0);
+}
+
+TEST(AcpiRouting, BadEntriesAndMissingIoApicsAreErrors) {
+  Machine m = standard_machine();
+  m.place(Machine::kMadt, madt(0xfee00000, {local_apic(0, 0, 1)}));
+  Routing r = route(m);
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.error, boot::AcpiError::no_io_apic);
+  EXPECT_STREQ(boot::to_string(r.error), "the ACPI MADT lists no I/O APIC");
+
+  const std::vector<Bytes> bad = {
+      {1, 8, 0, 0, 0, 0, 0xc0, 0xfe},  // an I/O APIC entry shorter than 12
+      {2, 6, 0, 4, 4, 0},              // an override shorter than 10
+  };
+  for (size_t i = 0; i < bad.size(); ++i) {
+    m.place(Machine::kMadt, madt(0xfee00000, {local_apic(0, 0, 1), io_apic(), bad[i]}));
+    r = route(m);
+    EXPECT_FALSE(r.ok) << i;
+    EXPECT_EQ(r.error, boot::AcpiError::bad_table) << i;
+    EXPECT_EQ(r.routing.io_apic_count, 0u) << i;  // nothing half-parsed is kept
+    EXPECT_EQ(m.overruns, 0) << i;
+  }
+}
+
+TEST(AcpiRouting, ManyIoApicsStayBounded) {
+  Machine m = standard_machine();
+  Bytes body;
+  append(body, 0xfee00000, 4);
+  append(body, 1, 4);
+  for (uint32_t i = 0; i < 100; ++i) {
+    Bytes e = io_apic_at(static_cast<uint8_t>(i), 0xfec00000 + 0x1000 * i, 24 * i);
+    body.insert(body.end(), e.begin(), e.end());
+  }
+  m.place(Machine::kMadt, table("APIC", body));
+  Routing r = route(m);
+  ASSERT_TRUE(r.ok) << boot::to_string(r.error);
+  EXPECT_EQ(r.routing.io_apic_count, boot::InterruptRouting::kMaxIoApics);
+  EXPECT_EQ(r.routing.io_apics_ignored, 100 - boot::InterruptRouting::kMaxIoApics);
+}
+
 // Random corruption of every table (with the checksums sometimes fixed up,
 // so that the parser gets past them): an error or a result, never a crash,
 // never more CPUs than the list holds. ASan watches the parser's buffers.
@@ -396,6 +504,8 @@ TEST(Acpi, SurvivesRandomCorruption) {
       EXPECT_GE(f.cpus.found(), 1u);
     }
     EXPECT_LE(f.cpus.count, boot::CpuList::kCapacity);
+    Routing r = route(m);
+    EXPECT_LE(r.routing.io_apic_count, boot::InterruptRouting::kMaxIoApics);
   }
   EXPECT_GT(parsed, 0);
 }
