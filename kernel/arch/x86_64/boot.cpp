@@ -5,6 +5,7 @@
 #include "arch/arch.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/cpu_start.h"
+#include "arch/x86_64/io_apic.h"
 #include "arch/x86_64/mmu.h"
 #include "arch/x86_64/platform.h"
 #include "arch/x86_64/traps.h"
@@ -65,6 +66,21 @@ void find_cpus(boot::CpuList& cpus) {
   cpus = boot::CpuList::boot_cpu_only(self);
 }
 
+// The I/O APICs and ISA routing in the ACPI MADT, for the I/O APIC driver
+// (device interrupt lines). Without them the kernel runs without device lines.
+void find_interrupt_routing() {
+  const boot::PhysReader memory{read_early_phys, nullptr};
+  uint64_t rsdp = 0;
+  boot::InterruptRouting routing;
+  boot::AcpiError error;
+  if (boot::acpi_find_rsdp(memory, rsdp, error) &&
+      boot::acpi_find_interrupt_routing(memory, rsdp, routing, error)) {
+    arch::x86_64::io_apic::set_routing(routing);
+    return;
+  }
+  KLOG_WARN("interrupts: no I/O APIC from ACPI (%s): no device lines", boot::to_string(error));
+}
+
 }  // namespace
 
 extern "C" [[noreturn]] void arch_boot(uint32_t magic, uint32_t info_phys) {
@@ -93,6 +109,7 @@ extern "C" [[noreturn]] void arch_boot(uint32_t magic, uint32_t info_phys) {
   // Before the early direct map (through which the loader's copy is read) goes.
   info.set_cmdline(loader_cmdline, ~size_t{0});
   find_cpus(info.cpus);
+  find_interrupt_routing();
 
   mmu_init(info.memory);
   kernel_main(info);

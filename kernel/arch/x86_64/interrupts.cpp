@@ -2,10 +2,11 @@
 // ICR sends IPIs), the IDT gates of the vectors in use, and the interrupt
 // handler (vectors.S saves the interrupted context in a TrapFrame on the
 // current kernel stack, calls it, and returns through the frame). The 8259
-// PICs stay masked (platform.cpp) and the I/O APIC unused until device
-// drivers need it.
+// PICs stay masked (platform.cpp), and so is every input of the I/O APICs
+// (io_apic.h) until a device line is enabled.
 #include "arch/arch.h"
 #include "arch/x86_64/interrupt_vectors.h"
+#include "arch/x86_64/io_apic.h"
 #include "arch/x86_64/local_apic.h"
 #include "arch/x86_64/trap_frame.h"
 #include "arch/x86_64/traps.h"
@@ -25,6 +26,7 @@ void interrupts_init() {
   for (uint8_t v : {kTimerVector, kIpiRescheduleVector, kIpiTlbShootdownVector, kSpuriousVector})
     idt_set_interrupt_gate(v);
   lapic::init();
+  io_apic::init();
   g_controller_ready = true;
 }
 

@@ -197,6 +197,7 @@ Result<void> send_ipi(unsigned cpu, uint8_t vector) {
 }
 
 uint32_t this_cpu_apic_id() { return this_cpu_state().apic_id; }
+uint32_t apic_id_of(unsigned cpu) { return cpu < kMaxCpus ? g_cpus[cpu].apic_id : 0; }
 
 bool addressable(uint64_t apic_id) {
   // The all-ones destination is a broadcast in physical mode.

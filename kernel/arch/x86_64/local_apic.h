@@ -47,8 +47,10 @@ void timer_tick_done();
 // not run init_this_cpu.
 Result<void> send_ipi(unsigned cpu, uint8_t vector);
 
-// This CPU's local APIC id (after init_this_cpu).
+// This CPU's local APIC id (after init_this_cpu), and CPU `cpu`'s (an
+// index of core::CpuLocal::id; 0 before it ran init_this_cpu).
 uint32_t this_cpu_apic_id();
+uint32_t apic_id_of(unsigned cpu);
 // Whether `apic_id` names one CPU in physical destination mode (the
 // all-ones id is the broadcast: 0xff for xAPIC, 0xffffffff for x2APIC).
 bool addressable(uint64_t apic_id);
