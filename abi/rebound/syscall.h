@@ -60,6 +60,12 @@ enum rebound_syscall {
   REBOUND_SYS_ENDPOINT_CLOSE = 29,  /* (endpoint handle, reason) -> (): every call waiting and
                                        every later one fails with reason (peer_closed or
                                        server_restarted) */
+  /* 30-39: not assigned yet (unknown_syscall). */
+  /* Devices, through the device capability only the TAS holds (the kernel's
+     first call on the name service brings it): */
+  REBOUND_SYS_INTERRUPT_CREATE = 40, /* (device handle, line) -> (interrupt handle) */
+  REBOUND_SYS_INTERRUPT_WAIT = 41,  /* (interrupt handle) -> (times fired): until the line fired */
+  REBOUND_SYS_INTERRUPT_ACK = 42,   /* (interrupt handle) -> (): unmasks the line */
   REBOUND_SYS_COUNT
 };
 

@@ -128,6 +128,29 @@ Result<void> send_ipi(unsigned cpu, Ipi kind);
 }  // namespace arch
 
 namespace arch {
+// Device interrupt lines, for the kernel's interrupt objects
+// (core/interrupt_object.h). aarch64: GIC SPI interrupt IDs, 32 up to the
+// distributor's count (at most 1019). x86_64: ISA IRQs 0-15, routed as the
+// ACPI MADT says (GSI, trigger mode, polarity), and GSIs 16 and up
+// (level-triggered, active low: PCI), through the I/O APICs. An enabled line
+// goes to the boot CPU; each time it fires, the arch handler masks it, sends
+// the EOI and calls core::handle_interrupt(InterruptSource::device, line).
+// It stays masked until device_line_unmask. All of these run under the big
+// kernel lock.
+//
+// Enables `line`, unmasked. Error::out_of_range if the machine has no such
+// line, Error::access_denied for one the kernel keeps (x86_64: ISA IRQ 0,
+// the PIT), Error::already_exists if it (or its GSI) is enabled already,
+// Error::not_supported without a controller for it (x86_64: no I/O APIC).
+Result<void> device_line_enable(unsigned line);
+// Masks an enabled line and stops dispatching it.
+void device_line_disable(unsigned line);
+void device_line_mask(unsigned line);
+void device_line_unmask(unsigned line);
+bool device_line_masked(unsigned line);
+}  // namespace arch
+
+namespace arch {
 // Kernel context switch. A thread that is not running keeps its callee-saved
 // registers on its own kernel stack; its saved stack pointer is all the
 // scheduler keeps. Kernel code runs with interrupts masked, so a switch is

@@ -39,4 +39,7 @@ struct BootInfo {
 namespace boot {
 // The CPU list kernel_main was given (for code that starts CPUs, and tests).
 const CpuList& boot_cpus();
+// Its memory map (RAM and everything the firmware reserved): what the
+// kernel never gives out as device registers.
+const MemoryMap& boot_memory_map();
 }  // namespace boot

@@ -3,6 +3,7 @@
 #include "arch/arch.h"
 #include "core/big_kernel_lock.h"
 #include "core/cpu_local.h"
+#include "core/interrupt_object.h"
 #include "core/timer.h"
 #include "lib/log.h"
 #include "recovery/catch_unwind.h"
@@ -19,11 +20,12 @@ const char* name_of(InterruptSource source) {
     case InterruptSource::timer: return "timer";
     case InterruptSource::reschedule: return "reschedule IPI";
     case InterruptSource::tlb_shootdown: return "TLB shootdown IPI";
+    case InterruptSource::device: return "device interrupt";
   }
   return "?";
 }
 
-void run_handler(InterruptSource source) {
+void run_handler(InterruptSource source, unsigned line) {
   KASSERT(this_cpu().interrupt_depth > 0);  // the arch handler holds an InterruptScope
   switch (source) {
     case InterruptSource::timer: timer_interrupt(); break;
@@ -31,6 +33,7 @@ void run_handler(InterruptSource source) {
     // to the thread another CPU made ready here.
     case InterruptSource::reschedule: break;
     case InterruptSource::tlb_shootdown: arch::serve_tlb_shootdown(); break;
+    case InterruptSource::device: InterruptObject::fire(line); break;
   }
   if (InterruptHook hook = g_test_hook) hook(source);
 }
@@ -40,7 +43,7 @@ void run_handler(InterruptSource source) {
 InterruptScope::InterruptScope() { ++this_cpu().interrupt_depth; }
 InterruptScope::~InterruptScope() { --this_cpu().interrupt_depth; }
 
-void handle_interrupt(InterruptSource source) {
+void handle_interrupt(InterruptSource source, unsigned line) {
   InterruptStats& stats = g_stats[this_cpu().id];
   ++stats.taken[static_cast<unsigned>(source)];
   // Taken in user mode, the entry took the big kernel lock already; in the
@@ -48,7 +51,7 @@ void handle_interrupt(InterruptSource source) {
   // may be the CPU waiting for this one to finish.
   const bool lock = source != InterruptSource::tlb_shootdown && !bkl::held_here();
   if (lock) bkl::acquire();
-  auto done = recovery::catch_unwind([source] { run_handler(source); });
+  auto done = recovery::catch_unwind([source, line] { run_handler(source, line); });
   if (!done) {
     ++stats.faults;
     const recovery::Fault& f = done.error();

@@ -16,8 +16,10 @@ enum class InterruptSource : uint8_t {
   timer,          // this CPU's periodic tick: core::timer_interrupt()
   reschedule,     // IPI: another CPU made a thread ready here
   tlb_shootdown,  // IPI: another CPU changed a mapping this CPU may cache
+  device,         // a device line (arch.h), masked by the arch handler: its
+                  // interrupt object is signalled (core/interrupt_object.h)
 };
-constexpr unsigned kInterruptSources = 3;
+constexpr unsigned kInterruptSources = 4;
 
 // Raises this CPU's interrupt_depth for its lifetime: an arch interrupt
 // handler holds one from entry to return.
@@ -31,7 +33,8 @@ class InterruptScope {
 
 // Runs the portable handler of an interrupt that the arch layer has taken
 // and acknowledged, with interrupts masked, inside an InterruptScope.
-void handle_interrupt(InterruptSource source);
+// `line`: the device line of a device interrupt (ignored for the others).
+void handle_interrupt(InterruptSource source, unsigned line = 0);
 
 // What this CPU's interrupt handlers did so far.
 struct InterruptStats {

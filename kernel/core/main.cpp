@@ -94,13 +94,16 @@ struct KernelStart {
 }
 
 const boot::CpuList* g_cpus = nullptr;
+const boot::MemoryMap* g_memory = nullptr;
 
 }  // namespace
 
 const boot::CpuList& boot::boot_cpus() { return *g_cpus; }
+const boot::MemoryMap& boot::boot_memory_map() { return *g_memory; }
 
 void kernel_main(boot::BootInfo& info) {
   g_cpus = &info.cpus;
+  g_memory = &info.memory;
   const uint64_t banner_ns = arch::monotonic_ns();
   // This CPU runs kernel code: it holds the big kernel lock from here on,
   // until it first returns to user mode or waits idle.

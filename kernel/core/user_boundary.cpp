@@ -44,7 +44,23 @@ constinit const Handler detail::kSyscallTable[REBOUND_SYS_COUNT] = {
     syscalls::sys_fault_handler_set,
     syscalls::sys_thread_kill,
     syscalls::sys_endpoint_close,
+    // 30-39: not assigned yet.
+    syscalls::sys_unassigned,
+    syscalls::sys_unassigned,
+    syscalls::sys_unassigned,
+    syscalls::sys_unassigned,
+    syscalls::sys_unassigned,
+    syscalls::sys_unassigned,
+    syscalls::sys_unassigned,
+    syscalls::sys_unassigned,
+    syscalls::sys_unassigned,
+    syscalls::sys_unassigned,
+    syscalls::sys_interrupt_create,
+    syscalls::sys_interrupt_wait,
+    syscalls::sys_interrupt_ack,
 };
+static_assert(REBOUND_SYS_INTERRUPT_CREATE == 40 && REBOUND_SYS_COUNT == 43,
+              "the table above lists every number in order");
 
 // Cold: a fault caught in a system call (the common path is inline in
 // user_boundary.h).

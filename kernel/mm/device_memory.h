@@ -11,7 +11,12 @@
 namespace mm {
 
 // Maps the physical range [phys, phys+size) (rounded out to pages) and returns
-// the kernel address of `phys`. Error::no_memory when the region is full.
+// the kernel address of `phys`. Error::no_memory when the region is full,
+// Error::limit_reached when is_kernel_device could not know of it.
 Result<uintptr_t> map_device(PhysAddr phys, size_t size);
+
+// Whether [phys, phys+size) overlaps registers mapped with map_device (the
+// kernel's interrupt controllers): never a user driver's.
+bool is_kernel_device(PhysAddr phys, size_t size);
 
 }  // namespace mm

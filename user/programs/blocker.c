@@ -10,6 +10,7 @@
      exit     starts a thread that sleeps, then exits with code 5: the
               process-exit call ends that thread too
      fault    starts a thread that sleeps, then faults (a null read)
+     interrupt  waits on its startup handle (an interrupt object)
    A blocking call that returns at all is a failure: the program exits with
    100 + its error. */
 #include "rebound_sys.h"
@@ -50,6 +51,8 @@ int main(int argc, char** argv) {
     if (error == 0) error = rb_sleep(FOREVER);
   } else if (same(how, "wait")) {
     error = RB_SYS1(REBOUND_SYS_PROCESS_WAIT, rb_startup_handle).error;
+  } else if (same(how, "interrupt")) {
+    error = RB_SYS1(REBOUND_SYS_INTERRUPT_WAIT, rb_startup_handle).error;
   } else if (same(how, "sleep")) {
     error = rb_sleep(FOREVER);
   } else if (same(how, "join")) {

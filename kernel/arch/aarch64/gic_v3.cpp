@@ -14,7 +14,8 @@ namespace {
 
 // Distributor registers.
 constexpr uintptr_t kGicdCtlr = 0x0000, kGicdTyper = 0x0004, kGicdIgroupr = 0x0080,
-                    kGicdIcenabler = 0x0180, kGicdIcpendr = 0x0280, kGicdIpriorityr = 0x0400;
+                    kGicdIsenabler = 0x0100, kGicdIcenabler = 0x0180, kGicdIspendr = 0x0200,
+                    kGicdIcpendr = 0x0280, kGicdIpriorityr = 0x0400, kGicdIrouter = 0x6000;
 constexpr uint32_t kGicdCtlrRwp = 1u << 31;
 // Bit 4 is ARE (affinity routing), bits 0-1 enable the groups. With one
 // security state (QEMU virt without EL3) they are Group 0 and Group 1; seen
@@ -48,6 +49,7 @@ constexpr uint64_t kCtlrEoiMode = 1 << 1, kCtlrRss = 1 << 18;
 constexpr unsigned kMaxPolls = 1u << 24;
 
 uintptr_t g_distributor = 0;
+uint32_t g_lines = 0;  // interrupt IDs the distributor implements (GICD_TYPER)
 uintptr_t g_redistributors = 0;
 uint64_t g_redistributors_size = 0;
 
@@ -63,6 +65,9 @@ uint32_t read32(uintptr_t base, uintptr_t reg) {
 }
 void write32(uintptr_t base, uintptr_t reg, uint32_t value) {
   *reinterpret_cast<volatile uint32_t*>(base + reg) = value;
+}
+void write64(uintptr_t base, uintptr_t reg, uint64_t value) {
+  *reinterpret_cast<volatile uint64_t*>(base + reg) = value;
 }
 uint64_t read64(uintptr_t base, uintptr_t reg) {
   return *reinterpret_cast<volatile uint64_t*>(base + reg);
@@ -125,7 +130,7 @@ void init(uint64_t distributor, uint64_t distributor_size, uint64_t redistributo
 
   write32(g_distributor, kGicdCtlr, 0);
   wait_while_set(g_distributor, kGicdCtlr, kGicdCtlrRwp, "distributor disable");
-  const uint32_t lines = 32 * ((read32(g_distributor, kGicdTyper) & 0x1f) + 1);
+  const uint32_t lines = g_lines = 32 * ((read32(g_distributor, kGicdTyper) & 0x1f) + 1);
   for (uint32_t intid = kFirstSpi; intid < lines && intid < kFirstSpecial; intid += 32) {
     write32(g_distributor, kGicdIcenabler + intid / 8, ~0u);
     write32(g_distributor, kGicdIcpendr + intid / 8, ~0u);
@@ -194,6 +199,27 @@ void disable(uint32_t intid) {
   }
   write32(g_distributor, kGicdIcenabler + intid / 32 * 4, 1u << (intid % 32));
   wait_while_set(g_distributor, kGicdCtlr, kGicdCtlrRwp, "SPI disable");
+}
+
+uint32_t lines() { return g_lines < kFirstSpecial ? g_lines : kFirstSpecial; }
+
+void route_spi_to_boot_cpu(uint32_t intid) {
+  // GICD_IROUTER<n>: Aff3 in bits 39:32, Aff2.Aff1.Aff0 in 23:0; the
+  // interrupt routing mode bit (31) clear: to that one CPU.
+  const uint64_t aff = g_cpus[0].affinity;
+  write64(g_distributor, kGicdIrouter + 8 * intid, ((aff >> 24) & 0xff) << 32 | (aff & 0xffffff));
+}
+
+void enable_spi(uint32_t intid) {
+  write32(g_distributor, kGicdIsenabler + intid / 32 * 4, 1u << (intid % 32));
+}
+
+bool spi_enabled(uint32_t intid) {
+  return (read32(g_distributor, kGicdIsenabler + intid / 32 * 4) & (1u << (intid % 32))) != 0;
+}
+
+void set_spi_pending(uint32_t intid) {
+  write32(g_distributor, kGicdIspendr + intid / 32 * 4, 1u << (intid % 32));
 }
 
 Result<void> send_sgi(unsigned cpu, uint32_t intid) {

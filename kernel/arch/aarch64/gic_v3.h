@@ -38,6 +38,16 @@ void end_of_interrupt(uint32_t intid);
 // Disables an interrupt nobody handles, wherever it comes from.
 void disable(uint32_t intid);
 
+// SPIs (device lines): the number of interrupt IDs the distributor has (SPIs
+// are kFirstSpi up to it, below kFirstSpecial); routing an SPI to the boot
+// CPU (CpuLocal::id 0); enabling one (disable() masks it); whether it is
+// enabled; and making one pending as if its device had raised it (tests).
+uint32_t lines();
+void route_spi_to_boot_cpu(uint32_t intid);
+void enable_spi(uint32_t intid);
+bool spi_enabled(uint32_t intid);
+void set_spi_pending(uint32_t intid);
+
 // Sends SGI `intid` to `cpu` (an index of core::CpuLocal::id).
 // Error::not_found if that CPU has not run init_this_cpu.
 Result<void> send_sgi(unsigned cpu, uint32_t intid);

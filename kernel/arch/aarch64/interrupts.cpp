@@ -2,6 +2,7 @@
 // as each CPU's tick, SGIs as inter-processor interrupts, and the IRQ
 // handler (vectors.S saves the interrupted context in a TrapFrame on the
 // current kernel stack, calls it, and returns through the frame).
+#include "arch/aarch64/device_lines.h"
 #include "arch/aarch64/device_tree.h"
 #include "arch/aarch64/generic_timer.h"
 #include "arch/aarch64/gic_v3.h"
@@ -91,6 +92,13 @@ extern "C" void aarch64_trap_irq(arch::aarch64::TrapFrame*) {
     case gic::kSgiReschedule: source = core::InterruptSource::reschedule; break;
     case gic::kSgiTlbShootdown: source = core::InterruptSource::tlb_shootdown; break;
     default:
+      if (device_line_enabled(intid)) {
+        // Masked until its driver acknowledges it (core/interrupt_object.h);
+        // a level-triggered line stays pending at the distributor meanwhile.
+        gic::disable(intid);
+        source = core::InterruptSource::device;
+        break;
+      }
       // Nothing enabled it on purpose: keep it from coming back.
       gic::disable(intid);
       gic::end_of_interrupt(intid);
@@ -100,6 +108,6 @@ extern "C" void aarch64_trap_irq(arch::aarch64::TrapFrame*) {
   // EOI before the portable handler: it may switch threads, and the GIC
   // would hold back every interrupt of this priority until the EOI.
   gic::end_of_interrupt(intid);
-  core::handle_interrupt(source);
+  core::handle_interrupt(source, intid);
   if (source == core::InterruptSource::timer) generic_timer::tick_done();
 }

@@ -8,7 +8,10 @@ namespace arch::x86_64 {
 
 // 0x20-0x2f: the 8259 PICs' vectors, remapped there and masked
 // (platform.cpp), with no gates: a stray one raises a #GP that names it.
-// 0x30-0xdf: free for device interrupts (I/O APIC, MSI).
+// 0x30-0xdf: device lines (arch.h): GSI n through the I/O APIC on vector
+// kFirstDeviceVector + n (device_lines.cpp).
+constexpr uint8_t kFirstDeviceVector = 0x30;
+constexpr unsigned kDeviceVectors = 0xb0;  // up to 0xdf
 constexpr uint8_t kTimerVector = 0xe0;
 constexpr uint8_t kIpiRescheduleVector = 0xf0;
 constexpr uint8_t kIpiTlbShootdownVector = 0xf1;

@@ -2,9 +2,10 @@
 // ICR sends IPIs), the IDT gates of the vectors in use, and the interrupt
 // handler (vectors.S saves the interrupted context in a TrapFrame on the
 // current kernel stack, calls it, and returns through the frame). The 8259
-// PICs stay masked (platform.cpp), and so is every input of the I/O APICs
-// (io_apic.h) until a device line is enabled.
+// PICs stay masked (platform.cpp); device lines come through the I/O APICs
+// (io_apic.h, device_lines.cpp).
 #include "arch/arch.h"
+#include "arch/x86_64/device_lines.h"
 #include "arch/x86_64/interrupt_vectors.h"
 #include "arch/x86_64/io_apic.h"
 #include "arch/x86_64/local_apic.h"
@@ -60,6 +61,7 @@ extern "C" void x86_64_interrupt(arch::x86_64::TrapFrame* frame) {
   using namespace arch::x86_64;
   core::InterruptScope scope;
   core::InterruptSource source;
+  unsigned line = 0;
   switch (frame->vector) {
     case kSpuriousVector: return;  // the only one without an EOI
     case kTimerVector:
@@ -74,7 +76,13 @@ extern "C" void x86_64_interrupt(arch::x86_64::TrapFrame* frame) {
     case kIpiRescheduleVector: source = core::InterruptSource::reschedule; break;
     case kIpiTlbShootdownVector: source = core::InterruptSource::tlb_shootdown; break;
     default:
-      // Only the vectors above have gates; this would be a broken IDT.
+      // Masked until its driver acknowledges it (core/interrupt_object.h).
+      if (device_line_of_vector(frame->vector, line)) {
+        source = core::InterruptSource::device;
+        break;
+      }
+      // Only the vectors above and device lines have gates; this would be a
+      // broken IDT, or a device line disabled after its vector was accepted.
       lapic::end_of_interrupt();
       KLOG_ERROR("interrupts: unexpected vector %lu", static_cast<unsigned long>(frame->vector));
       return;
@@ -82,6 +90,6 @@ extern "C" void x86_64_interrupt(arch::x86_64::TrapFrame* frame) {
   // EOI before the portable handler: it may switch threads, and the APIC
   // would hold back every interrupt of this priority class until the EOI.
   lapic::end_of_interrupt();
-  core::handle_interrupt(source);
+  core::handle_interrupt(source, line);
   if (source == core::InterruptSource::timer) lapic::timer_tick_done();
 }

@@ -10,6 +10,9 @@ namespace core::syscalls {
 
 Result<Values> sys_null(Args) { return Values{}; }
 
+// A number below REBOUND_SYS_COUNT that no call has (yet).
+Result<Values> sys_unassigned(Args) { return fail(Error::unknown_syscall); }
+
 Result<Values> sys_debug_write(Args a) {
   const uintptr_t text = a[0];
   const size_t length = a[1];
