@@ -66,6 +66,8 @@ enum rebound_syscall {
   REBOUND_SYS_INTERRUPT_CREATE = 40, /* (device handle, line) -> (interrupt handle) */
   REBOUND_SYS_INTERRUPT_WAIT = 41,  /* (interrupt handle) -> (times fired): until the line fired */
   REBOUND_SYS_INTERRUPT_ACK = 42,   /* (interrupt handle) -> (): unmasks the line */
+  REBOUND_SYS_DEVICE_MAP = 43,      /* (device handle, phys, size, address, perms) -> (address) */
+  REBOUND_SYS_IO_PORTS_ALLOW = 44,  /* (device handle, first port, count) -> (): x86_64 */
   REBOUND_SYS_COUNT
 };
 

@@ -148,6 +148,14 @@ void device_line_disable(unsigned line);
 void device_line_mask(unsigned line);
 void device_line_unmask(unsigned line);
 bool device_line_masked(unsigned line);
+
+// Whether the CPU has I/O ports (x86_64): user processes get them through
+// IO_PORTS_ALLOW (core/io_port_set.h).
+#if defined(__x86_64__)
+constexpr bool kHasIoPorts = true;
+#else
+constexpr bool kHasIoPorts = false;
+#endif
 }  // namespace arch
 
 namespace arch {

@@ -135,21 +135,20 @@ Result<uintptr_t> AddressSpace::map_memory(uintptr_t address, Ref<MemoryObject> 
   return at;
 }
 
-Result<void> AddressSpace::map_physical(uintptr_t address, mm::PhysAddr phys, size_t size,
-                                        mm::Perms perms) {
+Result<uintptr_t> AddressSpace::map_physical(uintptr_t address, mm::PhysAddr phys, size_t size,
+                                             mm::Perms perms) {
   if (size == 0 || !page_aligned(address) || !page_aligned(size) || !page_aligned(phys) ||
       !valid_perms(perms))
     return fail(Error::invalid_argument);
-  if (address < kUserBase || address + size > kUserTop || address + size < address)
-    return fail(Error::out_of_range);
   lib::LockGuard guard(lock_);
-  TRY(index, insert(Region{address, address + size, perms, Kind::physical, phys, {}, 0}));
-  auto mapped = table_.map(address, phys, size, perms | mm::perm::user | mm::perm::device);
+  TRY(at, place(address, size));
+  TRY(index, insert(Region{at, at + size, perms, Kind::physical, phys, {}, 0}));
+  auto mapped = table_.map(at, phys, size, perms | mm::perm::user | mm::perm::device);
   if (!mapped) {
     remove(index);
     return fail(mapped.error());
   }
-  return {};
+  return at;
 }
 
 Result<void> AddressSpace::unmap(uintptr_t address, size_t size) {
@@ -170,8 +169,10 @@ Result<void> AddressSpace::protect(uintptr_t address, size_t size, mm::Perms per
   if (r == nullptr || r->start != address || r->end - r->start != size)
     return fail(Error::not_found);
   r->perms = perms;
+  // Device registers stay device memory (uncached, never executable).
+  const mm::Perms kept = r->kind == Kind::physical ? mm::perm::device : 0;
   for (uintptr_t p = r->start; p < r->end; p += kPage) {
-    if (table_.query(p)) TRY_VOID(table_.protect(p, kPage, perms | mm::perm::user));
+    if (table_.query(p)) TRY_VOID(table_.protect(p, kPage, perms | mm::perm::user | kept));
   }
   return {};
 }

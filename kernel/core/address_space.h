@@ -35,8 +35,11 @@ class AddressSpace final : public KernelObject {
   // read / write / execute as `perms` (mm::perm; W^X enforced), zero-filled on
   // first touch. Returns its address.
   Result<uintptr_t> map_anonymous(uintptr_t address, size_t size, mm::Perms perms);
-  // A fixed physical range, mapped now; its frames are not this space's.
-  Result<void> map_physical(uintptr_t address, mm::PhysAddr phys, size_t size, mm::Perms perms);
+  // A fixed physical range (device registers: uncached, never executable)
+  // at `address` (0: anywhere free), mapped now; its frames are not this
+  // space's. Returns its address.
+  Result<uintptr_t> map_physical(uintptr_t address, mm::PhysAddr phys, size_t size,
+                                 mm::Perms perms);
   // A shared region: `size` bytes of `memory` from `offset` on (both page
   // aligned, inside the object) at `address` (0: anywhere free), with
   // `perms`. Returns its address. The region keeps the object alive.

@@ -16,6 +16,7 @@
 #include "core/endpoint.h"
 #include "core/exit_status.h"
 #include "core/handle_table.h"
+#include "core/io_port_set.h"
 #include "core/kernel_object.h"
 #include "core/wait_queue.h"
 #include "lib/intrusive_list.h"
@@ -49,6 +50,9 @@ class Process final : public KernelObject {
   // a user address, 0 for none (a fault kills the process).
   uintptr_t fault_handler() const { return fault_handler_; }
   void set_fault_handler(uintptr_t entry) { fault_handler_ = entry; }
+  // The I/O ports its threads may use (x86_64; IO_PORTS_ALLOW).
+  IoPortSet& io_ports() { return io_ports_; }
+  const IoPortSet& io_ports() const { return io_ports_; }
 
   // Ends the process with `status` as soon as each of its threads next
   // passes the user/kernel boundary (or now, if it has none running); its
@@ -83,6 +87,7 @@ class Process final : public KernelObject {
   unsigned live_threads_ = 0;
   lib::NodeList threads_;  // those live, through Thread::process_node_
   uintptr_t fault_handler_ = 0;
+  IoPortSet io_ports_;
   ExitStatus status_;
   WaitQueue waiters_;
   lib::Counted<REBOUND_OBJECT_PROCESS> counted_;

@@ -58,8 +58,10 @@ constinit const Handler detail::kSyscallTable[REBOUND_SYS_COUNT] = {
     syscalls::sys_interrupt_create,
     syscalls::sys_interrupt_wait,
     syscalls::sys_interrupt_ack,
+    syscalls::sys_device_map,
+    syscalls::sys_io_ports_allow,
 };
-static_assert(REBOUND_SYS_INTERRUPT_CREATE == 40 && REBOUND_SYS_COUNT == 43,
+static_assert(REBOUND_SYS_INTERRUPT_CREATE == 40 && REBOUND_SYS_COUNT == 45,
               "the table above lists every number in order");
 
 // Cold: a fault caught in a system call (the common path is inline in

@@ -5,9 +5,11 @@
 // running thread's, set on every context switch), and the interrupt stack
 // table: a double fault (a fault while the CPU pushes an exception frame, e.g.
 // on a kernel stack overflow) switches to a stack of its own instead of
-// escalating to a triple fault and a silent reset. Every CPU has its own GDT
-// (a TSS descriptor is marked busy by the CPU that loads it), TSS and double
-// fault stack, indexed by core::CpuLocal::id.
+// escalating to a triple fault and a silent reset. The I/O permission bitmap
+// follows the TSS (io_permission.h); the TSS points at it only while a
+// process with I/O ports runs. Every CPU has its own GDT (a TSS descriptor is
+// marked busy by the CPU that loads it), TSS, I/O bitmap and double fault
+// stack, indexed by core::CpuLocal::id.
 #include "arch/x86_64/gdt.h"
 
 #include <cstdint>
@@ -30,6 +32,17 @@ struct [[gnu::packed]] Tss {
 };
 static_assert(sizeof(Tss) == 104);
 
+// The TSS and its I/O permission bitmap, which must lie inside the TSS
+// segment. The CPU reads two bytes of the bitmap for a port near its end:
+// the byte after it stays all ones.
+struct [[gnu::packed]] TssWithIoBitmap {
+  Tss tss;
+  uint8_t io_bitmap[kIoBitmapBytes];
+  uint8_t io_bitmap_end;
+};
+constexpr uint16_t kIoBitmapOffset = sizeof(Tss);
+constexpr uint16_t kNoIoBitmap = 0xffff;  // beyond the limit: every port faults
+
 struct [[gnu::packed]] DescriptorPointer {
   uint16_t limit;
   uint64_t base;
@@ -46,7 +59,7 @@ struct PerCpu {
   // null, kernel code, kernel data, null (SYSRET's base), user data, user
   // code, TSS (two entries).
   alignas(16) uint64_t gdt[8];
-  alignas(16) Tss tss;
+  alignas(16) TssWithIoBitmap tss;
   alignas(16) uint8_t double_fault_stack[16384];
 };
 PerCpu g_cpus[kMaxCpus];
@@ -68,12 +81,14 @@ static_assert(X86_USER_DS == X86_SYSRET_BASE + 8 && X86_USER_CS == X86_SYSRET_BA
 
 void gdt_init() {
   PerCpu& cpu = this_cpu_state();
-  cpu.tss.ist[kDoubleFaultIst - 1] =
+  cpu.tss.tss.ist[kDoubleFaultIst - 1] =
       reinterpret_cast<uint64_t>(cpu.double_fault_stack + sizeof cpu.double_fault_stack);
-  cpu.tss.io_bitmap_offset = sizeof(Tss);
+  cpu.tss.tss.io_bitmap_offset = kNoIoBitmap;
+  __builtin_memset(cpu.tss.io_bitmap, 0xff, sizeof cpu.tss.io_bitmap);
+  cpu.tss.io_bitmap_end = 0xff;
 
   const auto tss = reinterpret_cast<uint64_t>(&cpu.tss);
-  const uint64_t limit = sizeof(Tss) - 1;
+  const uint64_t limit = sizeof(TssWithIoBitmap) - 1;
   uint64_t* gdt = cpu.gdt;
   gdt[0] = 0;
   gdt[1] = kKernelCode;
@@ -104,6 +119,14 @@ void gdt_init() {
       : "rax", "memory");
 }
 
-void set_tss_rsp0(uint64_t top) { this_cpu_state().tss.rsp[0] = top; }
+void set_tss_rsp0(uint64_t top) { this_cpu_state().tss.tss.rsp[0] = top; }
+
+uint8_t* io_bitmap() { return this_cpu_state().tss.io_bitmap; }
+
+void set_io_bitmap_active(bool active) {
+  this_cpu_state().tss.tss.io_bitmap_offset = active ? kIoBitmapOffset : kNoIoBitmap;
+}
+
+bool io_bitmap_active() { return this_cpu_state().tss.tss.io_bitmap_offset == kIoBitmapOffset; }
 
 }  // namespace arch::x86_64

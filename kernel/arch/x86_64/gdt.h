@@ -31,5 +31,13 @@ void gdt_init();
 // (its TSS.rsp0).
 void set_tss_rsp0(uint64_t top);
 
+// This CPU's I/O permission bitmap (a set bit denies its port to user mode)
+// and whether its TSS uses it: while not, every port access from user mode
+// raises #GP. Starts unused and all ones (io_permission.h).
+constexpr unsigned kIoBitmapBytes = 0x10000 / 8;
+uint8_t* io_bitmap();
+void set_io_bitmap_active(bool active);
+bool io_bitmap_active();
+
 }  // namespace arch::x86_64
 #endif

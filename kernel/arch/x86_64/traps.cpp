@@ -4,6 +4,7 @@
 #include "arch/x86_64/traps.h"
 
 #include "arch/x86_64/gdt.h"
+#include "arch/x86_64/io_permission.h"
 #include "arch/x86_64/trap_frame.h"
 #include "arch/x86_64/user_entry.h"
 #include "core/user_boundary.h"
@@ -271,6 +272,13 @@ extern "C" void x86_64_user_trap(TrapFrame* frame) {
   if (frame->vector == kPageFault &&
       core::resolve_user_page_fault(frame->cr2, (frame->error_code & kPfWrite) != 0,
                                     (frame->error_code & kPfFetch) != 0)) {
+    prepare_user_return(*frame);
+    return;
+  }
+  // A port of the process's own that this CPU's I/O bitmap does not hold yet.
+  if (const core::Process* p = core::current_thread().process();
+      frame->vector == kGeneralProtection && frame->error_code == 0 && p != nullptr &&
+      io_permission_fault(&p->io_ports())) {
     prepare_user_return(*frame);
     return;
   }

@@ -22,6 +22,7 @@
 #include "arch/arch.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/gdt.h"
+#include "arch/x86_64/io_permission.h"
 #include "arch/x86_64/tlb_shootdown.h"
 #include "arch/x86_64/user_entry.h"
 #include "core/cpu_local.h"
@@ -153,6 +154,7 @@ void switch_user_space(uint64_t root, uint16_t asid) {
   // Loading CR3 flushes every non-global (user) TLB entry: no PCIDs yet.
   x86_64::write_cr3(root != 0 ? root : kernel_table_root());
   x86_64::note_loaded_space(root != 0 ? asid : 0);
+  x86_64::io_permission_revoke();  // the next space's ports, if any, on its first use
 }
 
 void set_kernel_entry_stack(uintptr_t top) {

@@ -1,7 +1,7 @@
 // Devices, for the drivers of the TAS: interrupt objects
-// (core/interrupt_object.h), reached through the device capability
-// (core/device_control.h), which only the TAS holds. Checked first, so that
-// a process without it learns nothing else.
+// (core/interrupt_object.h), device registers and I/O ports, each reached
+// through the device capability (core/device_control.h), which only the TAS
+// holds. Checked first, so that a process without it learns nothing else.
 #include "arch/arch.h"
 #include "core/device_control.h"
 #include "core/interrupt_object.h"
@@ -38,6 +38,27 @@ Result<Values> sys_interrupt_wait(Args a) {
 Result<Values> sys_interrupt_ack(Args a) {
   TRY(object, interrupt(a[0]));
   object->ack();
+  return Values{};
+}
+
+Result<Values> sys_device_map(Args a) {
+  TRY_VOID(device_control(a[0]));
+  const uint64_t phys = a[1], size = a[2], address = a[3], perms = a[4];
+  if ((perms & ~uint64_t{REBOUND_VM_READ | REBOUND_VM_WRITE}) != 0 || perms == 0)
+    return fail(Error::invalid_argument);  // registers are never executable
+  TRY_VOID(DeviceControl::check_registers(phys, size));
+  mm::Perms p = 0;
+  if ((perms & REBOUND_VM_READ) != 0) p |= mm::perm::read;
+  if ((perms & REBOUND_VM_WRITE) != 0) p |= mm::perm::write;
+  TRY(at, caller().space()->map_physical(address, phys, size, p));
+  return Values{at, 0};
+}
+
+Result<Values> sys_io_ports_allow(Args a) {
+  TRY_VOID(device_control(a[0]));
+  if (!arch::kHasIoPorts) return fail(Error::not_supported);
+  TRY_VOID(DeviceControl::check_io_ports(a[1], a[2]));
+  TRY_VOID(caller().io_ports().allow(static_cast<uint32_t>(a[1]), static_cast<uint32_t>(a[2])));
   return Values{};
 }
 

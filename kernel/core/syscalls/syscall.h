@@ -66,5 +66,7 @@ Result<Values> sys_unassigned(Args);
 Result<Values> sys_interrupt_create(Args);
 Result<Values> sys_interrupt_wait(Args);
 Result<Values> sys_interrupt_ack(Args);
+Result<Values> sys_device_map(Args);
+Result<Values> sys_io_ports_allow(Args);
 
 }  // namespace core::syscalls
