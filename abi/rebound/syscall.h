@@ -62,12 +62,14 @@ enum rebound_syscall {
                                        server_restarted) */
   /* 30-39: not assigned yet (unknown_syscall). */
   /* Devices, through the device capability only the TAS holds (the kernel's
-     first call on the name service brings it): */
+     first call on the name service brings it), and deferred replies: */
   REBOUND_SYS_INTERRUPT_CREATE = 40, /* (device handle, line) -> (interrupt handle) */
   REBOUND_SYS_INTERRUPT_WAIT = 41,  /* (interrupt handle) -> (times fired): until the line fired */
   REBOUND_SYS_INTERRUPT_ACK = 42,   /* (interrupt handle) -> (): unmasks the line */
   REBOUND_SYS_DEVICE_MAP = 43,      /* (device handle, phys, size, address, perms) -> (address) */
   REBOUND_SYS_IO_PORTS_ALLOW = 44,  /* (device handle, first port, count) -> (): x86_64 */
+  REBOUND_SYS_IPC_REPLY_SAVE = 45,  /* () -> (reply handle): the reply this thread owes */
+  REBOUND_SYS_IPC_REPLY_SEND = 46,  /* (reply handle, reply message) -> (): IPC registers */
   REBOUND_SYS_COUNT
 };
 

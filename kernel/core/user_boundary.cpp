@@ -60,8 +60,10 @@ constinit const Handler detail::kSyscallTable[REBOUND_SYS_COUNT] = {
     syscalls::sys_interrupt_ack,
     syscalls::sys_device_map,
     syscalls::sys_io_ports_allow,
+    syscalls::sys_ipc_reply_save,
+    syscalls::sys_ipc_reply_send,
 };
-static_assert(REBOUND_SYS_INTERRUPT_CREATE == 40 && REBOUND_SYS_COUNT == 45,
+static_assert(REBOUND_SYS_INTERRUPT_CREATE == 40 && REBOUND_SYS_COUNT == 47,
               "the table above lists every number in order");
 
 // Cold: a fault caught in a system call (the common path is inline in

@@ -68,5 +68,7 @@ Result<Values> sys_interrupt_wait(Args);
 Result<Values> sys_interrupt_ack(Args);
 Result<Values> sys_device_map(Args);
 Result<Values> sys_io_ports_allow(Args);
+Result<Values> sys_ipc_reply_save(Args);
+Result<Values> sys_ipc_reply_send(Args);
 
 }  // namespace core::syscalls
