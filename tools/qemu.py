@@ -3,14 +3,19 @@
 
 Interactive (default): the serial console is the terminal (quit: Ctrl-A X).
 With --check: runs without a terminal under a timeout, echoes the console,
-checks --expect patterns and the guest's exit status, and exits 0 on success.
+checks --expect patterns and the guest's exit status, and exits 0 on success;
+--input types text on the serial console (once --input-after's pattern has
+appeared), as a user at the terminal would.
 The guest's status comes from semihosting SYS_EXIT (aarch64) or
 isa-debug-exit (x86_64: QEMU exits with status*2+1)."""
 import argparse
+import codecs
 import os
 import re
 import subprocess
 import sys
+import threading
+import time
 
 MACHINES = {
     "aarch64": ["qemu-system-aarch64", "-M", "virt,gic-version=3", "-cpu", "max",
@@ -50,6 +55,40 @@ def symbolize(arch, elf, text):
                   text, flags=re.MULTILINE)
 
 
+def run_with_input(cmd, timeout, text, after):
+    """Runs cmd, writes `text` to its standard input (the serial console)
+    once its output matches the regex `after`, and returns (output, return
+    code), the code None on a timeout."""
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    chunks, lock = [], threading.Lock()
+
+    def read():
+        for data in iter(lambda: proc.stdout.read1(4096), b""):
+            with lock:
+                chunks.append(data)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    deadline, sent = time.monotonic() + timeout, False
+    while proc.poll() is None and time.monotonic() < deadline:
+        if not sent:
+            with lock:
+                seen = b"".join(chunks).decode(errors="replace").replace("\r", "")
+            if re.search(after, seen, re.MULTILINE):
+                proc.stdin.write(text)
+                proc.stdin.flush()
+                sent = True
+        time.sleep(0.02)
+    rc = proc.poll()
+    if rc is None:
+        proc.kill()
+        proc.wait()
+    reader.join(timeout=5)
+    proc.stdin.close()
+    return b"".join(chunks).decode(errors="replace").replace("\r", ""), rc
+
+
 def guest_status(arch, rc):
     if arch == "x86_64":
         return (rc - 1) // 2 if rc % 2 == 1 else None  # 0: QEMU stopped without a status
@@ -70,6 +109,10 @@ def main():
     p.add_argument("--expect", action="append", default=[], help="regex the console must show")
     p.add_argument("--expect-status", type=int, default=0)
     p.add_argument("--output", help="also write the console to this file")
+    p.add_argument("--input", help="text to type on the serial console (--check; Python "
+                   "escapes: \\r is Enter, \\x7f backspace)")
+    p.add_argument("--input-after", default="", help="regex: type --input once the console "
+                   "shows it (default: at once)")
     p.add_argument("qemu_args", nargs="*", help="extra QEMU arguments (after --)")
     args = p.parse_args()
 
@@ -85,12 +128,16 @@ def main():
 
     cmd = command(args, interactive=False)
     print("+ " + " ".join(cmd), flush=True)
-    try:
-        run = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, timeout=args.timeout)
-        out, rc = run.stdout.decode(errors="replace").replace("\r", ""), run.returncode
-    except subprocess.TimeoutExpired as e:
-        out, rc = (e.stdout or b"").decode(errors="replace").replace("\r", ""), None
+    if args.input is not None:
+        text = codecs.decode(args.input, "unicode_escape").encode("latin-1")
+        out, rc = run_with_input(cmd, args.timeout, text, args.input_after)
+    else:
+        try:
+            run = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                 stderr=subprocess.STDOUT, timeout=args.timeout)
+            out, rc = run.stdout.decode(errors="replace").replace("\r", ""), run.returncode
+        except subprocess.TimeoutExpired as e:
+            out, rc = (e.stdout or b"").decode(errors="replace").replace("\r", ""), None
     sys.stdout.write(symbolize(args.arch, re.sub(r"\.bin$", ".elf", args.image), out))
     if args.output:
         with open(args.output, "w") as f:
