@@ -13,8 +13,26 @@
    REBOUND_NAME_MAX bytes, packed little-endian into words 1-4. */
 #define REBOUND_NAME_MAX 32
 enum rebound_names_op {
-  REBOUND_NAMES_PING = 1,   /* () -> (): answered once every server is up */
+  REBOUND_NAMES_PING = 1,   /* () -> (): answered once every server is up (the kernel's first
+                               call; it moves the device capability to the TAS) */
   REBOUND_NAMES_LOOKUP = 2, /* (name) -> (), handle: a CALL handle to the service */
+};
+
+/* The console ("console"): the serial port, for user programs (the kernel's
+   log keeps its own path to it). Output is written as it comes ('\n' goes
+   out as "\r\n"). Input arrives by interrupt and is edited a line at a time
+   -- echoed, backspace (DEL or BS) erases, Ctrl-U erases the line, Enter (CR
+   or LF) ends it -- and complete lines go to readers in order. Bytes travel
+   packed little-endian in words 2-5, REBOUND_CONSOLE_CHUNK at most. */
+#define REBOUND_CONSOLE_CHUNK 32
+enum rebound_console_op {
+  REBOUND_CONSOLE_WRITE = 1, /* (n <= CHUNK, bytes) -> (n) */
+  REBOUND_CONSOLE_READ = 2,  /* (max, 1..CHUNK) -> (n, bytes): the next bytes of the first
+                                complete line, up to max; the last piece of a line ends with
+                                its '\n'. Waits for a line; the server serves other requests
+                                meanwhile. limit_reached when too many readers wait already */
+  REBOUND_CONSOLE_STATS = 3, /* () -> (interrupts, bytes received, lines completed, lines
+                                dropped (no room), readers waiting) */
 };
 
 /* The echo service ("echo"): for tests and benchmarks. */

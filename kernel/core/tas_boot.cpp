@@ -1,6 +1,7 @@
 #include "core/tas_boot.h"
 
 #include "core/boot_images.h"
+#include "core/device_control.h"
 #include "core/process.h"
 #include "lib/log.h"
 #include "rebound/services.h"
@@ -21,10 +22,14 @@ Result<void> start(bool test_build) {
   TRY(tas, Process::spawn(kName, image->data, image->size, kArgs, args,
                           HandleTable::Gift{names, REBOUND_RIGHTS_ALL}, names));
   // The kernel's own call: the reply comes once the TAS's servers are up
-  // (a TAS that dies first closes the endpoint: peer_closed).
+  // (a TAS that dies first closes the endpoint: peer_closed). It brings the
+  // device capability, the TAS's drivers' alone: no other process ever gets
+  // one. (A DeviceControl needs no handle counting: a MovedHandle made here
+  // stands for a handle.)
+  TRY(devices, DeviceControl::create());
   Message ping;
   ping.words[0] = REBOUND_NAMES_PING;
-  TRY(reply, names->call(ping, MovedHandle()));
+  TRY(reply, names->call(ping, MovedHandle(std::move(devices), REBOUND_RIGHT_DUPLICATE)));
   if (reply.words[0] != 0) return fail(static_cast<Error>(reply.words[0]));
   g_names = std::move(names);
   g_tas = std::move(tas);

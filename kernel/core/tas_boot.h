@@ -2,7 +2,9 @@
 // server. The kernel starts it at boot with a fresh endpoint, the name
 // service, as its startup handle (every right: it serves it), and gives a
 // CALL handle to that endpoint to every process it starts after it; their
-// children inherit it (Process::spawn).
+// children inherit it (Process::spawn). The kernel's first call on the name
+// service, a ping answered once every server is up, moves the device
+// capability (core/device_control.h) to the TAS.
 #pragma once
 #include "core/endpoint.h"
 

@@ -1,0 +1,63 @@
+// The console server ("console"): the serial port for user programs
+// (protocol: abi/rebound/services.h). Two threads:
+//
+//  - the request thread (the runtime's loop, serve.h) writes output at once
+//    and hands complete input lines to readers;
+//  - the driver thread waits on the UART's receive interrupt (an interrupt
+//    object: the kernel masks the line when it fires), reads every received
+//    character, edits lines (line_discipline.h) and echoes, acknowledges the
+//    interrupt, and gives new lines to the readers waiting for them.
+//
+// A READ that finds no line must wait without holding up the request loop:
+// the request thread saves the reply it owes (IPC_REPLY_SAVE) with the
+// reader, and receives on; the driver thread answers through that reply
+// handle when a line is complete (IPC_REPLY_SEND). Readers are served in
+// arrival order; a reader whose process ends before its line comes is
+// answered into the void, and that line's first piece is lost with it.
+//
+// The kernel's log keeps writing to the same UART on its own path; the
+// server never writes to the UART from two threads at once.
+#pragma once
+#include "rebound/services.h"
+#include "runtime/serve.h"
+#include "servers/console/line_discipline.h"
+#include "servers/console/yield_lock.h"
+
+namespace tas {
+
+class ConsoleServer final : public Server {
+ public:
+  static constexpr unsigned kMaxReaders = 8;  // waiting at once
+
+  // Takes the UART through the device capability, binds its receive
+  // interrupt and starts the driver thread. Once, after Server::init and
+  // before serving requests.
+  Result<void> take_devices(rebound_handle devices);
+
+  rb_message handle(rb_message& request) override;
+
+ private:
+  struct Reader {
+    rebound_handle reply;  // IPC_REPLY_SAVE's
+    uint64_t max;          // bytes it asked for at most
+  };
+
+  rb_message write(const rb_message& request);
+  rb_message read(uint64_t max);
+  rb_message stats();
+  static void driver_main(void* self);
+  void drive();
+  void receive(char c);                   // lock held
+  void answer_readers();                  // lock held
+  rb_message line_piece(uint64_t max);    // lock held
+  void put(const char* bytes, size_t n);  // lock held
+
+  console::YieldLock lock_;  // everything below, and the UART's output
+  console::LineDiscipline lines_;
+  Reader readers_[kMaxReaders] = {};
+  unsigned reader_count_ = 0;
+  rebound_handle interrupt_ = 0;
+  uint64_t interrupts_ = 0, received_ = 0;
+};
+
+}  // namespace tas
