@@ -1,6 +1,7 @@
 #include "arch/x86_64/io_apic.h"
 
 #include "lib/log.h"
+#include "lib/spinlock.h"
 #include "mm/device_memory.h"
 
 namespace arch::x86_64::io_apic {
@@ -20,6 +21,9 @@ struct IoApic {
 };
 
 boot::InterruptRouting g_routing;
+// The select-then-access register pairs: the interrupt handler masks an
+// input without the big kernel lock, while another CPU may unmask one.
+lib::SpinLock g_lock;
 IoApic g_apics[boot::InterruptRouting::kMaxIoApics];
 unsigned g_count = 0;
 
@@ -48,6 +52,7 @@ void set_mask(uint32_t gsi, bool on) {
   uint32_t entry;
   const IoApic* a = find(gsi, entry);
   if (a == nullptr) return;
+  lib::LockGuard guard(g_lock);
   const uint32_t low = read(*a, entry);
   write(*a, entry, on ? low | kMasked : low & ~kMasked);
 }
@@ -92,6 +97,7 @@ Result<void> route(uint32_t gsi, uint8_t vector, uint32_t apic_id, bool level_tr
   const IoApic* a = find(gsi, entry);
   if (a == nullptr) return fail(Error::out_of_range);
   // Fixed delivery, physical destination mode (bits 8-11 zero).
+  lib::LockGuard guard(g_lock);
   write(*a, entry, kMasked);
   write(*a, entry + 1, apic_id << 24);
   write(*a, entry,
@@ -105,7 +111,9 @@ void unmask(uint32_t gsi) { set_mask(gsi, false); }
 bool masked(uint32_t gsi) {
   uint32_t entry;
   const IoApic* a = find(gsi, entry);
-  return a == nullptr || (read(*a, entry) & kMasked) != 0;
+  if (a == nullptr) return true;
+  lib::LockGuard guard(g_lock);
+  return (read(*a, entry) & kMasked) != 0;
 }
 
 }  // namespace arch::x86_64::io_apic

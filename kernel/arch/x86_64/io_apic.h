@@ -2,7 +2,9 @@
 // GSIs) become interrupt vectors sent to a local APIC. The kernel learns
 // them from the ACPI MADT at boot (with the ISA interrupt source overrides)
 // and masks every input; device lines (arch.h, device_lines.cpp) route and
-// unmask inputs one at a time. Runs under the big kernel lock.
+// unmask inputs one at a time, under the big kernel lock -- except mask(),
+// which the interrupt handler calls without it (a lock of the registers
+// serialises them).
 #pragma once
 #include <cstdint>
 
