@@ -7,8 +7,6 @@
 namespace tas {
 namespace {
 
-using console::Locked;
-
 constexpr size_t kChunk = REBOUND_CONSOLE_CHUNK;
 static_assert(kChunk == 8 * (REBOUND_IPC_WORDS - 2));
 

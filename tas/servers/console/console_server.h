@@ -20,8 +20,8 @@
 #pragma once
 #include "rebound/services.h"
 #include "runtime/serve.h"
+#include "runtime/spin_lock.h"
 #include "servers/console/line_discipline.h"
-#include "servers/console/yield_lock.h"
 
 namespace tas {
 
@@ -52,7 +52,7 @@ class ConsoleServer final : public Server {
   rb_message line_piece(uint64_t max);    // lock held
   void put(const char* bytes, size_t n);  // lock held
 
-  console::YieldLock lock_;  // everything below, and the UART's output
+  SpinLock lock_;  // everything below, and the UART's output
   console::LineDiscipline lines_;
   Reader readers_[kMaxReaders] = {};
   unsigned reader_count_ = 0;
