@@ -19,6 +19,20 @@ void fail_call(Thread& t) {
   Scheduler::wake(t);
 }
 
+// How the wait of a receive ended: a request, or why not. Interrupted after
+// a caller filled in the request, the thread still owes the reply (its end
+// fails the caller: abandon_reply); the request's handle closes now.
+Result<Message> request_received(Result<void> waited) {
+  IpcState& me = current_thread().ipc();
+  if (!waited) [[unlikely]] {
+    me.handle = {};
+    return fail(waited.error());
+  }
+  if (me.failed) [[unlikely]]
+    return fail(me.error);
+  return me.message;
+}
+
 }  // namespace
 
 Result<Ref<Endpoint>> Endpoint::create() { return make_object<Endpoint>(); }
@@ -38,8 +52,7 @@ Result<Message> Endpoint::call(const Message& m, MovedHandle&& handle) {
     s.message = m;
     if (handle) s.handle = std::move(handle);
     s.reply_to = Ref<Thread>(&self);
-    Scheduler::wake_here(*server);
-    waited = Scheduler::current().block();
+    waited = Scheduler::current().wake_and_block(*server);
   } else {
     me.message = m;
     if (handle) me.handle = std::move(handle);
@@ -67,26 +80,37 @@ Result<Message> Endpoint::receive() {
     return c.message;
   }
   me.failed = false;
-  // A caller fills in the message, handle and reply_to. Interrupted after
-  // that, this thread still owes the reply: its end fails the caller
-  // (abandon_reply); the request's handle closes now.
-  if (auto waited = receivers_.wait(); !waited) {
-    me.handle = {};
-    return fail(waited.error());
-  }
-  if (me.failed) return fail(me.error);
-  return me.message;
+  return request_received(receivers_.wait());  // a caller fills in message, handle, reply_to
+}
+
+Thread* Endpoint::give_reply(IpcState& me, const Message& m, MovedHandle handle) {
+  if (!me.reply_to) return nullptr;
+  const Ref<Thread> caller = std::move(me.reply_to);
+  if (!still_waiting(*caller)) return nullptr;  // (the handle closes on the way out)
+  caller->ipc().message = m;
+  if (handle) caller->ipc().handle = std::move(handle);
+  return caller.get();  // kept by its own reference while it lives: it is blocked
 }
 
 Result<void> Endpoint::reply(const Message& m, MovedHandle&& handle) {
   IpcState& me = current_thread().ipc();
   if (!me.reply_to) return fail(Error::not_found);
-  const Ref<Thread> caller = std::move(me.reply_to);
-  if (!still_waiting(*caller)) return {};
-  caller->ipc().message = m;
-  if (handle) caller->ipc().handle = std::move(handle);
-  Scheduler::wake_here(*caller);
+  if (Thread* caller = give_reply(me, m, std::move(handle))) Scheduler::wake_here(*caller);
   return {};
+}
+
+Result<Message> Endpoint::reply_receive(const Message& m, MovedHandle&& handle) {
+  IpcState& me = current_thread().ipc();
+  Thread* caller = give_reply(me, m, std::move(handle));
+  if (caller == nullptr) return receive();
+  if (closed_ || !callers_.empty()) [[unlikely]] {
+    // The next call is taken at once (or fails): no wait to hand off in.
+    Scheduler::wake_here(*caller);
+    return receive();
+  }
+  me.failed = false;
+  receivers_.add_current();
+  return request_received(Scheduler::current().wake_and_block(*caller));
 }
 
 void Endpoint::abandon_reply(IpcState& state) {

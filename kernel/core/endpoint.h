@@ -37,6 +37,10 @@ class Endpoint final : public KernelObject {
   // The calling thread replies `m` to the caller it owes; Error::not_found if
   // it owes none.
   static Result<void> reply(const Message& m, MovedHandle&& handle);
+  // reply() to the caller this thread owes, if any, then receive(). When
+  // the caller still waits and no other call does, the caller runs at once
+  // while this thread waits (Scheduler::wake_and_block).
+  Result<Message> reply_receive(const Message& m, MovedHandle&& handle);
   // The current thread is ending or giving up its call: a reply it owes
   // fails its caller with Error::peer_closed.
   static void abandon_reply(IpcState& state);
@@ -53,6 +57,9 @@ class Endpoint final : public KernelObject {
   template <class T, class... Args>
   friend Result<Ref<T>> make_object_in(mm::Heap& heap, Args&&... args);
   Endpoint() = default;
+  // Gives the reply to the caller `me` owes and returns it, still blocked,
+  // for the caller of this to wake; nullptr if none is owed or it has left.
+  static Thread* give_reply(IpcState& me, const Message& m, MovedHandle handle);
 
   WaitQueue callers_;    // calls not yet received
   WaitQueue receivers_;  // server threads waiting for a call

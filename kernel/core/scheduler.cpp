@@ -155,15 +155,19 @@ void Scheduler::schedule() {
     return;
   }
   if (prev->state_ == Thread::State::running && prev != idle_) make_ready(*prev);
+  if (prev->state_ == Thread::State::dead) dead_ = std::move(prev->self_);
+  switch_to(*prev, *next);
+}
+
+void Scheduler::switch_to(Thread& prev, Thread& next) {
   need_resched_ = false;
   slice_left_ = kSliceTicks;
-  next->state_ = Thread::State::running;
-  running_ = next;
+  next.state_ = Thread::State::running;
+  running_ = &next;
   ++switches_;
-  if (prev->state_ == Thread::State::dead) dead_ = std::move(prev->self_);
-  this_cpu().recovery = &next->recovery_;
-  activate(*next);
-  arch::switch_context(&prev->saved_sp_, next->saved_sp_);
+  this_cpu().recovery = &next.recovery_;
+  activate(next);
+  arch::switch_context(&prev.saved_sp_, next.saved_sp_);
   // Running as `prev` again, on this or (with SMP) another CPU.
   current().after_switch();
 }
@@ -212,6 +216,27 @@ void Scheduler::wake_here(Thread& t) {
     return;
   }
   here.make_ready(t);
+}
+
+Result<void> Scheduler::wake_and_block(Thread& t) {
+  KASSERT(t.state_ == Thread::State::blocked);
+  Thread& self = *running_;
+  // What wake_here(t) and block() would do, when they would switch to `t`:
+  // block() switches only if this thread is not interrupted, and then
+  // schedule() picks the first of the best ready threads here, which is `t`
+  // if nothing ready outranks or equals it (it would queue behind equals).
+  const bool here = !t.pinned_ || t.cpu_ == cpu_;
+  if (!here || self.interrupted_ || (ready_mask_ >> t.priority_) != 0) [[unlikely]] {
+    wake_here(t);
+    return block();
+  }
+  self.state_ = Thread::State::blocked;
+  t.cpu_ = cpu_;
+  ++hand_offs_;
+  switch_to(self, t);
+  if (!self.interrupted_) [[likely]]
+    return {};
+  return interrupted_wait(self);
 }
 
 void Scheduler::interrupt(Thread& t) {

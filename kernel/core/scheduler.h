@@ -65,6 +65,14 @@ class alignas(2048) Scheduler {
   // for. The two then take turns on one CPU instead of waking each other
   // across CPUs with IPIs.
   static void wake_here(Thread& t);
+  // wake_here(t), then block() of the running thread (already on what it
+  // waits on, or known to whoever will wake it): an IPC partner runs while
+  // the caller waits. When `t` is what that block() would switch to -- it
+  // may run here and nothing ready here has its priority or a higher one --
+  // this switches straight to it (a hand-off: no run queue, no scheduler
+  // pass); otherwise it does just that, wake_here(t) and block().
+  // Error::interrupted as block().
+  Result<void> wake_and_block(Thread& t);
   // Marks a user thread interrupted, and if it is blocked, takes it off what
   // it waits on and wakes it (see above). Kernel threads are never
   // interrupted.
@@ -90,6 +98,8 @@ class alignas(2048) Scheduler {
 
   unsigned ready_count() const;
   uint64_t switches() const { return switches_; }
+  // Switches that were hand-offs (wake_and_block), among switches().
+  uint64_t hand_offs() const { return hand_offs_; }
   // Threads made ready here by another CPU, and threads this CPU stole.
   uint64_t remote_wakeups() const { return remote_wakeups_; }
   uint64_t steals() const { return steals_; }
@@ -104,11 +114,12 @@ class alignas(2048) Scheduler {
   void make_ready_from_anywhere(Thread& t);
   unsigned load() const;  // ready threads, plus the running one unless idle
   Thread* pop_best();
-  Thread* steal_best();                // the best ready thread that is not pinned
-  Thread* pick_next();                 // this CPU's best ready thread, or one stolen
-  void schedule();                     // switches to the best ready thread (or idle)
-  void preempt();                      // preempt_if_needed's switch
-  static void activate(Thread& next);  // its kernel entry stack and address space
+  Thread* steal_best();                        // the best ready thread that is not pinned
+  Thread* pick_next();                         // this CPU's best ready thread, or one stolen
+  void schedule();                             // switches to the best ready thread (or idle)
+  void switch_to(Thread& prev, Thread& next);  // schedule()'s switch, once `next` is chosen
+  void preempt();                              // preempt_if_needed's switch
+  static void activate(Thread& next);          // its kernel entry stack and address space
   static void idle_loop(void*);
   // Takes `t` off its wait queue or sleep list, if it is on one.
   static void stop_waiting(Thread& t);
@@ -125,6 +136,7 @@ class alignas(2048) Scheduler {
   unsigned slice_left_ = kSliceTicks;
   unsigned cpu_ = 0;
   uint64_t switches_ = 0;
+  uint64_t hand_offs_ = 0;
   uint64_t remote_wakeups_ = 0;
   uint64_t steals_ = 0;
   uint64_t ticks_ = 0;

@@ -6,10 +6,14 @@
 namespace core {
 
 Result<void> WaitQueue::wait() {
+  add_current();
+  return Scheduler::current().block();
+}
+
+void WaitQueue::add_current() {
   Thread& t = current_thread();
   waiters_.push_back(t.queue_node_, &t);
   t.wait_queue_ = this;  // for remove(), should the wait be interrupted
-  return Scheduler::current().block();
 }
 
 unsigned WaitQueue::wake_one() {

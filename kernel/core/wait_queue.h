@@ -15,6 +15,9 @@ class WaitQueue {
   // if its process is being killed (Scheduler::interrupt): it is then off the
   // queue.
   Result<void> wait();
+  // Puts the current thread on this queue without blocking it: for a
+  // caller that blocks it itself (Scheduler::wake_and_block).
+  void add_current();
   // Makes the first / every waiting thread ready. Returns how many woke.
   unsigned wake_one();
   unsigned wake_all();

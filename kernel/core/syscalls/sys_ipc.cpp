@@ -89,8 +89,9 @@ Result<Values> sys_ipc_call(Args a) {
 // Replies to the caller this thread owes (if any), then waits for the next.
 Result<Values> sys_ipc_reply_receive(Args a) {
   TRY(ep, endpoint(a, REBOUND_RIGHT_RECEIVE));
-  if (current_thread().ipc().reply_to) TRY_VOID(reply(a));
-  TRY(request, ep->receive());
+  MovedHandle handle;
+  if (current_thread().ipc().reply_to) TRY_VOID(handle_in(a, handle));
+  TRY(request, ep->reply_receive(message_in(a), std::move(handle)));
   return received(a, request);
 }
 
