@@ -5,6 +5,8 @@
 // rights the call needs, in that order, each with its own error.
 #pragma once
 #include <cstdint>
+#include <type_traits>
+#include <typeinfo>
 
 #include "lib/ref.h"
 #include "lib/result.h"
@@ -59,10 +61,24 @@ class HandleTable {
   template <class T>
   Result<lib::Ref<T>> get(rebound_handle h, uint32_t needed_rights) const {
     TRY(slot, find(h));
-    auto* object = dynamic_cast<T*>(slot->object.get());
+    T* object = as<T>(slot->object.get());
     if (object == nullptr) return fail(Error::wrong_type);
     if ((slot->rights & needed_rights) != needed_rights) return fail(Error::access_denied);
     return lib::Ref<T>(object);
+  }
+
+  // The object `h` names if get<T>(h, needed_rights) would succeed, else
+  // nullptr, without a reference: it lives at least as long as the handle
+  // stays in this table. For the IPC fast path, which calls get<T>() for
+  // the error when this fails.
+  template <class T>
+  T* peek(rebound_handle h, uint32_t needed_rights) const {
+    const unsigned index = (h & 0xffff) - 1;  // 0 wraps to a huge index
+    if (index >= kMaxHandles) return nullptr;
+    const Slot& s = slots_[index];
+    if (!s.object || s.generation != (h >> 16) || (s.rights & needed_rights) != needed_rights)
+      return nullptr;
+    return as<T>(s.object.get());
   }
 
   // What `h` names, with its rights, for giving to another process's table
@@ -92,6 +108,15 @@ class HandleTable {
     uint16_t generation = 1;
   };
   Result<const Slot*> find(rebound_handle h) const;
+  // `object` as a T, or nullptr. A final class is one type id to compare,
+  // much cheaper than a dynamic_cast (a walk of the type's bases).
+  template <class T>
+  static T* as(lib::RefCounted* object) {
+    if constexpr (std::is_final_v<T>)
+      return typeid(*object) == typeid(T) ? static_cast<T*>(object) : nullptr;
+    else
+      return dynamic_cast<T*>(object);
+  }
   Slot* free_slot();
   void empty(Slot& s);   // drops the object, then retires the slot
   void retire(Slot& s);  // the slot's old handles go stale

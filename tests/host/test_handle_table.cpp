@@ -17,6 +17,15 @@ struct Other : lib::RefCounted {
   void destroy() override { delete this; }
 };
 
+// Final classes are told apart by their type id, not a dynamic_cast.
+struct Leaf final : lib::RefCounted {
+  void destroy() override { delete this; }
+};
+struct Base : lib::RefCounted {
+  void destroy() override { delete this; }
+};
+struct Derived final : Base {};
+
 using core::HandleTable;
 
 TEST(HandleTable, AddGetCloseAndReferenceCounting) {
@@ -55,6 +64,38 @@ TEST(HandleTable, EveryKindOfBadHandleHasItsError) {
   EXPECT_EQ(t.get<Obj>(h, 0).error(), Error::stale_handle);
   t.clear();
   EXPECT_EQ(g_live, 0);
+}
+
+TEST(HandleTable, FinalAndOpenTypesAreCheckedAlike) {
+  HandleTable t;
+  const auto leaf = *t.add(lib::Ref<lib::RefCounted>(new Leaf), REBOUND_RIGHT_WAIT);
+  const auto derived = *t.add(lib::Ref<lib::RefCounted>(new Derived), REBOUND_RIGHT_WAIT);
+  EXPECT_TRUE(t.get<Leaf>(leaf, REBOUND_RIGHT_WAIT).has_value());
+  EXPECT_EQ(t.get<Derived>(leaf, 0).error(), Error::wrong_type);
+  EXPECT_EQ(t.get<Leaf>(derived, 0).error(), Error::wrong_type);
+  EXPECT_TRUE(t.get<Derived>(derived, 0).has_value());
+  EXPECT_TRUE(t.get<Base>(derived, 0).has_value());  // a base of it: dynamic_cast
+  EXPECT_EQ(t.get<Base>(leaf, 0).error(), Error::wrong_type);
+  t.clear();
+}
+
+// peek() is get() without the reference and the error: the object, or
+// nullptr whenever get() would fail.
+TEST(HandleTable, PeekFindsWhatGetFindsWithoutAReference) {
+  HandleTable t;
+  const auto h = *t.add(lib::Ref<lib::RefCounted>(new Leaf), REBOUND_RIGHT_CALL);
+  Leaf* leaf = t.peek<Leaf>(h, REBOUND_RIGHT_CALL);
+  ASSERT_NE(leaf, nullptr);
+  EXPECT_EQ(leaf->ref_count(), 1u);  // the table's alone
+  EXPECT_EQ(leaf, t.get<Leaf>(h, 0)->get());
+  EXPECT_EQ(t.peek<Leaf>(0, 0), nullptr);
+  EXPECT_EQ(t.peek<Leaf>(0xffff, 0), nullptr);
+  EXPECT_EQ(t.peek<Leaf>(h + 1, 0), nullptr);        // empty slot
+  EXPECT_EQ(t.peek<Leaf>(h ^ 0x10000, 0), nullptr);  // wrong generation
+  EXPECT_EQ(t.peek<Derived>(h, 0), nullptr);
+  EXPECT_EQ(t.peek<Leaf>(h, REBOUND_RIGHT_RECEIVE), nullptr);
+  ASSERT_TRUE(t.close(h).has_value());
+  EXPECT_EQ(t.peek<Leaf>(h, 0), nullptr);
 }
 
 TEST(HandleTable, DuplicateOnlyShrinksRights) {
