@@ -184,10 +184,9 @@ namespace arch {
                              uint64_t arg1, uint64_t arg2, uint64_t arg3);
 // Makes `root` (a user page table's root, physical) with `asid` the user
 // half of this CPU's address space; root 0 leaves no user mappings.
+// (arch/user_space.h has the inline load_user_space(), for switches, and
+// set_kernel_entry_stack().)
 void switch_user_space(uint64_t root, uint16_t asid);
-// The kernel stack the next entry from user mode lands on (x86_64: TSS.rsp0
-// and the syscall path; aarch64: nothing to do, SP_EL1 already is it).
-void set_kernel_entry_stack(uintptr_t top);
 }  // namespace arch
 
 namespace arch {

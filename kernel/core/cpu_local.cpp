@@ -12,6 +12,7 @@ namespace core {
 static_assert(offsetof(CpuLocal, self) == 0);  // this_cpu() on x86_64 reads %gs:0
 static_assert(offsetof(CpuLocal, id) == 8);    // this_cpu_id() on x86_64 reads %gs:8
 static_assert(offsetof(CpuLocal, recovery) == recovery::kCpuLocalRecoveryOffset);
+static_assert(offsetof(CpuLocal, scheduler) == 80);  // this_cpu_scheduler() on x86_64
 
 namespace {
 CpuLocal g_boot_cpu;

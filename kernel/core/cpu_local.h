@@ -6,6 +6,8 @@
 
 namespace core {
 
+class Scheduler;
+
 struct CpuLocal {
   CpuLocal* self;
   unsigned id;
@@ -28,6 +30,12 @@ struct CpuLocal {
   // Read by assembly at fixed offsets (static_asserts next to the entry code).
   uintptr_t kernel_entry_stack;
   uintptr_t user_sp_scratch;
+  // x86_64: this CPU's task-state segment, whose rsp0 is the stack of
+  // interrupts and exceptions from user mode (arch::set_kernel_entry_stack).
+  void* tss;
+  // This CPU's scheduler (set when it starts scheduling): every system call
+  // finds it through here.
+  Scheduler* scheduler;
 };
 
 void run_global_constructors();
@@ -58,6 +66,17 @@ inline unsigned this_cpu_id() {
   return id;
 #else
   return this_cpu().id;
+#endif
+}
+
+// this_cpu().scheduler, in one instruction on x86_64.
+inline Scheduler& this_cpu_scheduler() {
+#if defined(__x86_64__)
+  Scheduler* s;
+  asm volatile("movq %%gs:%c1, %0" : "=r"(s) : "i"(80));  // offsetof(CpuLocal, scheduler)
+  return *s;
+#else
+  return *this_cpu().scheduler;
 #endif
 }
 

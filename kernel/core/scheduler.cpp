@@ -22,7 +22,8 @@ bool Scheduler::ready() { return (online_mask() & (1u << this_cpu().id)) != 0; }
 
 void Scheduler::init_this_cpu(Ref<Thread> boot) {
   KASSERT(bkl::held_here());
-  Scheduler& s = current();
+  Scheduler& s = all_[this_cpu().id];
+  this_cpu().scheduler = &s;
   s.cpu_ = this_cpu().id;
   boot->state_ = Thread::State::running;
   boot->cpu_ = s.cpu_;
@@ -159,33 +160,6 @@ void Scheduler::schedule() {
   switch_to(*prev, *next);
 }
 
-void Scheduler::switch_to(Thread& prev, Thread& next) {
-  need_resched_ = false;
-  slice_left_ = kSliceTicks;
-  next.state_ = Thread::State::running;
-  running_ = &next;
-  ++switches_;
-  this_cpu().recovery = &next.recovery_;
-  activate(next);
-  arch::switch_context(&prev.saved_sp_, next.saved_sp_);
-  // Running as `prev` again, on this or (with SMP) another CPU.
-  current().after_switch();
-}
-
-void Scheduler::activate(Thread& next) {
-  // Entries from user mode land on the thread's own kernel stack, and its
-  // process's address space is the user half.
-  arch::set_kernel_entry_stack(next.stack_top());
-  AddressSpace* space = next.process() != nullptr ? next.process()->space() : nullptr;
-  const uint64_t root = space != nullptr ? space->root() : 0;
-  CpuLocal& cpu = this_cpu();
-  if (root != cpu.active_user_root) {
-    arch::switch_user_space(root, space != nullptr ? space->asid() : 0);
-    cpu.active_user_root = root;
-    ++activity::space_switches;
-  }
-}
-
 void Scheduler::yield() {
   // Only a ready thread of at least the same priority takes over.
   const uint32_t eligible = ready_mask_ & ~((1u << running_->priority_) - 1);
@@ -218,25 +192,9 @@ void Scheduler::wake_here(Thread& t) {
   here.make_ready(t);
 }
 
-Result<void> Scheduler::wake_and_block(Thread& t) {
-  KASSERT(t.state_ == Thread::State::blocked);
-  Thread& self = *running_;
-  // What wake_here(t) and block() would do, when they would switch to `t`:
-  // block() switches only if this thread is not interrupted, and then
-  // schedule() picks the first of the best ready threads here, which is `t`
-  // if nothing ready outranks or equals it (it would queue behind equals).
-  const bool here = !t.pinned_ || t.cpu_ == cpu_;
-  if (!here || self.interrupted_ || (ready_mask_ >> t.priority_) != 0) [[unlikely]] {
-    wake_here(t);
-    return block();
-  }
-  self.state_ = Thread::State::blocked;
-  t.cpu_ = cpu_;
-  ++hand_offs_;
-  switch_to(self, t);
-  if (!self.interrupted_) [[likely]]
-    return {};
-  return interrupted_wait(self);
+Result<void> Scheduler::wake_then_block(Thread& t) {
+  wake_here(t);
+  return block();
 }
 
 void Scheduler::interrupt(Thread& t) {

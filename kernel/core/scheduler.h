@@ -23,15 +23,16 @@
 #include <cstdint>
 
 #include "arch/arch.h"
+#include "arch/user_space.h"
+#include "core/activity.h"
 #include "core/cpu_local.h"
+#include "core/process.h"
 #include "core/thread.h"
 #include "recovery/panic.h"
 
 namespace core {
 
-// Aligned (and so sized) to a power of two: finding this CPU's scheduler,
-// which every return to user mode does, is then a shift, not a multiply.
-class alignas(2048) Scheduler {
+class Scheduler {
  public:
   static constexpr unsigned kSliceTicks = 5;
 
@@ -114,12 +115,17 @@ class alignas(2048) Scheduler {
   void make_ready_from_anywhere(Thread& t);
   unsigned load() const;  // ready threads, plus the running one unless idle
   Thread* pop_best();
-  Thread* steal_best();                        // the best ready thread that is not pinned
-  Thread* pick_next();                         // this CPU's best ready thread, or one stolen
-  void schedule();                             // switches to the best ready thread (or idle)
-  void switch_to(Thread& prev, Thread& next);  // schedule()'s switch, once `next` is chosen
-  void preempt();                              // preempt_if_needed's switch
-  static void activate(Thread& next);          // its kernel entry stack and address space
+  Thread* steal_best();  // the best ready thread that is not pinned
+  Thread* pick_next();   // this CPU's best ready thread, or one stolen
+  void schedule();       // switches to the best ready thread (or idle)
+  void preempt();        // preempt_if_needed's switch
+  // The switch itself, from `prev` (no longer running: ready, blocked or
+  // dead) to `next`, once chosen. Inline for the hand-off.
+  void switch_to(Thread& prev, Thread& next);
+  // Its kernel entry stack and address space, before it runs.
+  static void activate(CpuLocal& cpu, Thread& next);
+  // wake_and_block() when it cannot hand off.
+  Result<void> wake_then_block(Thread& t);
   static void idle_loop(void*);
   // Takes `t` off its wait queue or sleep list, if it is on one.
   static void stop_waiting(Thread& t);
@@ -145,7 +151,7 @@ class alignas(2048) Scheduler {
   static Scheduler all_[arch::kMaxCpus];  // one per CPU, by CpuLocal::id
 };
 
-inline Scheduler& Scheduler::current() { return all_[this_cpu_id()]; }
+inline Scheduler& Scheduler::current() { return this_cpu_scheduler(); }
 inline Scheduler& Scheduler::of(unsigned cpu) { return all_[cpu]; }
 
 // Inline: every IPC call and receive blocks.
@@ -161,6 +167,53 @@ inline Result<void> Scheduler::block() {
       return {};
   }
   return interrupted_wait(t);
+}
+
+// Inline: every IPC call and reply switches here.
+[[gnu::always_inline]] inline Result<void> Scheduler::wake_and_block(Thread& t) {
+  Thread& self = *running_;
+  KASSERT(t.state_ == Thread::State::blocked);
+  // block() switches only if this thread is not interrupted, and then
+  // schedule() picks the first of the best ready threads here: `t`, if it
+  // may run here and nothing ready here outranks or equals it (it would
+  // queue behind equals).
+  if ((t.pinned_ && t.cpu_ != cpu_) || self.interrupted_ || (ready_mask_ >> t.priority_) != 0)
+      [[unlikely]]
+    return wake_then_block(t);
+  self.state_ = Thread::State::blocked;
+  t.cpu_ = cpu_;
+  ++hand_offs_;
+  switch_to(self, t);
+  if (!self.interrupted_) [[likely]]
+    return {};
+  return interrupted_wait(self);
+}
+
+[[gnu::always_inline]] inline void Scheduler::switch_to(Thread& prev, Thread& next) {
+  need_resched_ = false;
+  slice_left_ = kSliceTicks;
+  next.state_ = Thread::State::running;
+  running_ = &next;
+  ++switches_;
+  CpuLocal& cpu = this_cpu();
+  cpu.recovery = &next.recovery_;
+  activate(cpu, next);
+  arch::switch_context(&prev.saved_sp_, next.saved_sp_);
+  // Running as `prev` again, on this or (with SMP) another CPU.
+  current().after_switch();
+}
+
+[[gnu::always_inline]] inline void Scheduler::activate(CpuLocal& cpu, Thread& next) {
+  // Entries from user mode land on the thread's own kernel stack, and its
+  // process's address space is the user half.
+  arch::set_kernel_entry_stack(next.stack_top());
+  AddressSpace* space = next.process() != nullptr ? next.process()->space() : nullptr;
+  const uint64_t root = space != nullptr ? space->root() : 0;
+  if (root != cpu.active_user_root) [[likely]] {  // IPC goes from process to process
+    arch::load_user_space(root, space != nullptr ? space->asid() : 0, cpu.active_user_root);
+    cpu.active_user_root = root;
+    ++activity::space_switches;
+  }
 }
 
 // The running thread of this CPU.

@@ -21,6 +21,7 @@ Result<Ref<Thread>> Thread::create(const char* name, Entry entry, void* arg, uns
   thread->entry_ = entry;
   thread->arg_ = arg;
   thread->saved_sp_ = arch::initial_context(stack.top(), start, thread.get());
+  thread->stack_top_ = stack.top();
   thread->stack_.emplace(std::move(stack));
   return thread;
 }

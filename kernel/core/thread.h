@@ -47,7 +47,7 @@ class Thread final : public KernelObject {
   const ExitStatus& exit_status() const { return exit_status_; }
   recovery::RecoveryState& recovery() { return recovery_; }
   uintptr_t stack_base() const { return stack_ ? stack_->base() : 0; }
-  uintptr_t stack_top() const { return stack_ ? stack_->top() : 0; }
+  uintptr_t stack_top() const { return stack_top_; }  // (read on every switch)
   // The process of a user thread, nullptr for a kernel thread.
   Process* process() const { return process_.get(); }
   // Its IPC message and reply capability (core/endpoint.h).
@@ -79,7 +79,8 @@ class Thread final : public KernelObject {
   State state_ = State::created;
   unsigned priority_;
   std::optional<mm::KernelStack> stack_;
-  uintptr_t saved_sp_ = 0;  // while not running
+  uintptr_t stack_top_ = 0;  // stack_'s, 0 without one
+  uintptr_t saved_sp_ = 0;   // while not running
   Entry entry_ = nullptr;
   void* arg_ = nullptr;
   recovery::RecoveryState recovery_;

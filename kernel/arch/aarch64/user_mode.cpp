@@ -44,10 +44,6 @@ void switch_user_space(uint64_t root, uint16_t asid) {
   aarch64::isb();
 }
 
-// SP_EL1 at the moment of eret is where entries from EL0 save their frame:
-// the thread's own kernel stack, whichever thread it is.
-void set_kernel_entry_stack(uintptr_t) {}
-
 void enter_user(uintptr_t kernel_stack_top, uintptr_t pc, uintptr_t sp, uint64_t arg0,
                 uint64_t arg1, uint64_t arg2, uint64_t arg3) {
   aarch64_enter_user(kernel_stack_top, pc, sp, arg0, arg1, arg2, arg3);

@@ -12,6 +12,7 @@
 // stack, indexed by core::CpuLocal::id.
 #include "arch/x86_64/gdt.h"
 
+#include <cstddef>
 #include <cstdint>
 
 #include "arch/arch.h"
@@ -81,6 +82,7 @@ static_assert(X86_USER_DS == X86_SYSRET_BASE + 8 && X86_USER_CS == X86_SYSRET_BA
 
 void gdt_init() {
   PerCpu& cpu = this_cpu_state();
+  core::this_cpu().tss = &cpu.tss.tss;
   cpu.tss.tss.ist[kDoubleFaultIst - 1] =
       reinterpret_cast<uint64_t>(cpu.double_fault_stack + sizeof cpu.double_fault_stack);
   cpu.tss.tss.io_bitmap_offset = kNoIoBitmap;
@@ -119,8 +121,6 @@ void gdt_init() {
       : "rax", "memory");
 }
 
-void set_tss_rsp0(uint64_t top) { this_cpu_state().tss.tss.rsp[0] = top; }
-
 uint8_t* io_bitmap() { return this_cpu_state().tss.io_bitmap; }
 
 void set_io_bitmap_active(bool active) {
@@ -128,5 +128,7 @@ void set_io_bitmap_active(bool active) {
 }
 
 bool io_bitmap_active() { return this_cpu_state().tss.tss.io_bitmap_offset == kIoBitmapOffset; }
+
+static_assert(offsetof(Tss, rsp) == kTssRsp0);
 
 }  // namespace arch::x86_64

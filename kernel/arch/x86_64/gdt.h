@@ -27,9 +27,10 @@ constexpr unsigned kDoubleFaultIst = 1;
 // selector into GS would clear the GS base, which holds the CPU-local block.
 void gdt_init();
 
-// The stack this CPU switches to on an interrupt or exception from user mode
-// (its TSS.rsp0).
-void set_tss_rsp0(uint64_t top);
+// Where rsp0, the stack this CPU switches to on an interrupt or exception
+// from user mode, is in a TSS (gdt_init points core::CpuLocal::tss at this
+// CPU's; arch::set_kernel_entry_stack writes it).
+constexpr unsigned kTssRsp0 = 4;
 
 // This CPU's I/O permission bitmap (a set bit denies its port to user mode)
 // and whether its TSS uses it: while not, every port access from user mode

@@ -13,9 +13,6 @@ namespace {
 // The request: written by the sender before it raises the targets' flags.
 uintptr_t g_va;
 std::atomic<bool> g_pending[kMaxCpus];
-// The address space (ASID) each CPU's CR3 holds; written by that CPU in
-// switch_user_space, read by senders, both under the big kernel lock.
-uint16_t g_loaded[kMaxCpus];
 std::atomic<uint64_t> g_sent{0};
 
 void invlpg(uintptr_t va) { asm volatile("invlpg (%0)" ::"r"(va) : "memory"); }
@@ -31,7 +28,7 @@ void tlb_shootdown(uintptr_t va, uint16_t asid) {
   uint32_t waiting = 0;
   for (uint32_t m = others; m != 0; m &= m - 1) {
     const unsigned cpu = static_cast<unsigned>(__builtin_ctz(m));
-    if (asid != 0 && g_loaded[cpu] != asid) continue;
+    if (asid != 0 && g_loaded_asid[cpu] != asid) continue;
     g_pending[cpu].store(true, std::memory_order_release);
     if (!lapic::send_ipi(cpu, kIpiTlbShootdownVector)) {
       g_pending[cpu].store(false, std::memory_order_relaxed);
@@ -46,7 +43,7 @@ void tlb_shootdown(uintptr_t va, uint16_t asid) {
   }
 }
 
-void note_loaded_space(uint16_t asid) { g_loaded[core::this_cpu().id] = asid; }
+uint16_t g_loaded_asid[kMaxCpus];
 
 uint64_t tlb_shootdowns_sent() { return g_sent.load(std::memory_order_relaxed); }
 

@@ -9,14 +9,22 @@
 #pragma once
 #include <cstdint>
 
+#include "arch/arch.h"
+#include "core/cpu_local.h"
+
 namespace arch::x86_64 {
 
 // Flushes `va` (tagged `asid`, 0 for a kernel mapping) on the other CPUs
 // that may cache it, and waits until they have.
 void tlb_shootdown(uintptr_t va, uint16_t asid);
 
+// The address space (ASID) each CPU's CR3 holds, 0 for none: written by
+// that CPU when it loads one, read by senders, both under the big kernel
+// lock.
+extern uint16_t g_loaded_asid[kMaxCpus];
+
 // Records the address space this CPU's CR3 now holds (0: none).
-void note_loaded_space(uint16_t asid);
+inline void note_loaded_space(uint16_t asid) { g_loaded_asid[core::this_cpu_id()] = asid; }
 
 // Shootdowns sent by this kernel (for tests).
 uint64_t tlb_shootdowns_sent();

@@ -20,6 +20,7 @@
 #include <cstddef>
 
 #include "arch/arch.h"
+#include "arch/user_space.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/io_permission.h"
@@ -155,11 +156,6 @@ void switch_user_space(uint64_t root, uint16_t asid) {
   x86_64::write_cr3(root != 0 ? root : kernel_table_root());
   x86_64::note_loaded_space(root != 0 ? asid : 0);
   x86_64::io_permission_revoke();  // the next space's ports, if any, on its first use
-}
-
-void set_kernel_entry_stack(uintptr_t top) {
-  x86_64::set_tss_rsp0(top);                  // exceptions and interrupts
-  core::this_cpu().kernel_entry_stack = top;  // SYSCALL
 }
 
 void enter_user(uintptr_t kernel_stack_top, uintptr_t pc, uintptr_t sp, uint64_t arg0,

@@ -1,0 +1,30 @@
+// arch/user_space.h on x86_64.
+#pragma once
+#include <cstdint>
+
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/gdt.h"
+#include "arch/x86_64/tlb_shootdown.h"
+#include "core/cpu_local.h"
+
+namespace arch {
+
+// TSS.rsp0 (interrupts and exceptions) and CpuLocal::kernel_entry_stack
+// (SYSCALL, which switches no stack itself).
+inline void set_kernel_entry_stack(uintptr_t top) {
+  core::CpuLocal& cpu = core::this_cpu();
+  cpu.kernel_entry_stack = top;
+  __builtin_memcpy(static_cast<char*>(cpu.tss) + x86_64::kTssRsp0, &top, sizeof top);  // unaligned
+}
+
+// switch_user_space(root, asid) when this CPU holds `previous` (0: none).
+inline void load_user_space(uint64_t root, uint16_t asid, uint64_t) {
+  if (root == 0) [[unlikely]] {
+    switch_user_space(root, asid);
+    return;
+  }
+  x86_64::write_cr3(root);  // (no PCIDs: flushes the user TLB entries)
+  x86_64::note_loaded_space(asid);
+}
+
+}  // namespace arch
