@@ -12,4 +12,5 @@ namespace core::activity {
 inline void count_syscall() { ++bkl::detail::g_lock.syscalls; }
 inline uint64_t syscalls() { return bkl::detail::g_lock.syscalls; }
 inline uint64_t space_switches = 0;  // user address-space (page-table root) loads
+inline uint64_t ipc_fast_paths = 0;  // IPC calls and replies the fast path took (ipc_fast_path.h)
 }  // namespace core::activity

@@ -109,7 +109,7 @@ Result<Message> Endpoint::reply_receive(const Message& m, MovedHandle&& handle) 
     return receive();
   }
   me.failed = false;
-  receivers_.add_current();
+  receivers_.add(current_thread());
   return request_received(Scheduler::current().wake_and_block(*caller));
 }
 

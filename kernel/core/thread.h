@@ -101,4 +101,20 @@ class Thread final : public KernelObject {
   lib::Counted<REBOUND_OBJECT_THREAD> counted_;
 };
 
+inline void WaitQueue::add(Thread& t) {
+  waiters_.push_back(t.queue_node_, &t);
+  t.wait_queue_ = this;  // for remove(), should the wait be interrupted
+}
+
+inline Thread* WaitQueue::dequeue() {
+  auto* t = static_cast<Thread*>(waiters_.front());
+  if (t != nullptr) unlink(*t);
+  return t;
+}
+
+inline void WaitQueue::unlink(Thread& t) {
+  waiters_.remove(t.queue_node_);
+  t.wait_queue_ = nullptr;
+}
+
 }  // namespace core

@@ -3,16 +3,11 @@
 // is gone.
 #include "arch/ipc_registers.h"
 #include "core/endpoint.h"
+#include "core/syscalls/ipc.h"
 #include "core/syscalls/syscall.h"
 
 namespace core::syscalls {
 namespace {
-
-Message message_in(Args a) {
-  Message m;
-  for (unsigned i = 0; i < REBOUND_IPC_WORDS; ++i) m.words[i] = a[arch::kIpcWordArg[i]];
-  return m;
-}
 
 // The handle sent with the message (none: 0) into `out`, out of the caller's
 // table: call this after every other check of the call.
@@ -23,30 +18,6 @@ inline Result<void> handle_in(Args a, MovedHandle& out) {
   TRY(moved, caller().handles().take(h));
   out = std::move(moved);
   return {};
-}
-
-// Words 2.. and the received handle's value (0: none) go into their argument
-// slots (the exit restores them from there); words 0 and 1 are the call's
-// values. A handle the caller's table has no room for is closed, and the
-// call fails with Error::limit_reached.
-Result<Values> message_out(Args a, const Message& m) {
-  auto* slots = const_cast<uint64_t*>(a);
-  slots[arch::kIpcHandleArg] = 0;
-  if (MovedHandle& received = current_thread().ipc().handle; received) [[unlikely]] {
-    auto h = caller().handles().put(std::move(received));
-    received = {};
-    if (!h) return fail(h.error());
-    slots[arch::kIpcHandleArg] = *h;
-  }
-  for (unsigned i = 2; i < REBOUND_IPC_WORDS; ++i) slots[arch::kIpcWordArg[i]] = m.words[i];
-  return Values{m.words[0], m.words[1]};
-}
-
-// A request this server thread could not take in fails its caller at once.
-Result<Values> received(Args a, const Message& request) {
-  auto r = message_out(a, request);
-  if (!r) Endpoint::abandon_reply(current_thread().ipc());
-  return r;
 }
 
 Result<Ref<Endpoint>> endpoint(Args a, uint32_t rights) {
@@ -78,7 +49,9 @@ Result<Values> sys_endpoint_close(Args a) {
   return Values{};
 }
 
-Result<Values> sys_ipc_call(Args a) {
+// IPC_CALL and IPC_REPLY_RECEIVE enter through the fast path
+// (core/ipc_fast_path.cpp), which comes here for all but the common case.
+Result<Values> ipc_call_slow(Args a) {
   TRY(ep, endpoint(a, REBOUND_RIGHT_CALL));
   MovedHandle handle;
   TRY_VOID(handle_in(a, handle));
@@ -87,19 +60,19 @@ Result<Values> sys_ipc_call(Args a) {
 }
 
 // Replies to the caller this thread owes (if any), then waits for the next.
-Result<Values> sys_ipc_reply_receive(Args a) {
+Result<Values> ipc_reply_receive_slow(Args a) {
   TRY(ep, endpoint(a, REBOUND_RIGHT_RECEIVE));
   MovedHandle handle;
   if (current_thread().ipc().reply_to) TRY_VOID(handle_in(a, handle));
   TRY(request, ep->reply_receive(message_in(a), std::move(handle)));
-  return received(a, request);
+  return request_out(a, request);
 }
 
 // Waits for a call; a reply this thread still owes fails its caller.
 Result<Values> sys_ipc_receive(Args a) {
   TRY(ep, endpoint(a, REBOUND_RIGHT_RECEIVE));
   TRY(request, ep->receive());
-  return received(a, request);
+  return request_out(a, request);
 }
 
 Result<Values> sys_ipc_reply(Args a) {

@@ -1,0 +1,55 @@
+// What the IPC system calls' slow path (sys_ipc.cpp) and fast path
+// (core/ipc_fast_path.h) share: the message between the saved registers
+// (arch/ipc_registers.h) and a Message, and the slow paths the fast one
+// falls back to.
+#pragma once
+#include "arch/ipc_registers.h"
+#include "core/endpoint.h"
+#include "core/ipc_state.h"
+#include "core/syscalls/syscall.h"
+
+namespace core::syscalls {
+
+// The words from the registers into `m`, one load and store each.
+inline void words_in(Args a, Message& m) {
+#pragma GCC unroll 16
+  for (unsigned i = 0; i < REBOUND_IPC_WORDS; ++i) m.words[i] = a[arch::kIpcWordArg[i]];
+}
+
+inline Message message_in(Args a) {
+  Message m;
+  words_in(a, m);
+  return m;
+}
+
+// Words 2.. and the received handle's value (0: none) go into their argument
+// slots (the exit restores them from there); words 0 and 1 are the call's
+// values. A handle the caller's table has no room for is closed, and the
+// call fails with Error::limit_reached.
+inline Result<Values> message_out(Args a, const Message& m, Thread& self = current_thread()) {
+  auto* slots = const_cast<uint64_t*>(a);
+  slots[arch::kIpcHandleArg] = 0;
+  if (MovedHandle& received = self.ipc().handle; received) [[unlikely]] {
+    auto h = self.process()->handles().put(std::move(received));
+    received = {};
+    if (!h) return fail(h.error());
+    slots[arch::kIpcHandleArg] = *h;
+  }
+  for (unsigned i = 2; i < REBOUND_IPC_WORDS; ++i) slots[arch::kIpcWordArg[i]] = m.words[i];
+  return Values{m.words[0], m.words[1]};
+}
+
+// message_out() of a request: one this server thread could not take in
+// fails its caller at once.
+inline Result<Values> request_out(Args a, const Message& request, Thread& self = current_thread()) {
+  auto r = message_out(a, request, self);
+  if (!r) [[unlikely]]
+    Endpoint::abandon_reply(self.ipc());
+  return r;
+}
+
+// IPC_CALL and IPC_REPLY_RECEIVE without the fast path.
+Result<Values> ipc_call_slow(Args a);
+Result<Values> ipc_reply_receive_slow(Args a);
+
+}  // namespace core::syscalls
