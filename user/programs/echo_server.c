@@ -8,6 +8,7 @@
 #define ECHO_EXIT 0xec40e1u     /* reply, then exit */
 #define ECHO_CRASH 0xec40c2u    /* die (null read) owing the reply */
 #define ECHO_NO_REPLY 0xec40a3u /* receive again without replying */
+#define ECHO_SLEEP 0xec4051u    /* sleep word 1 nanoseconds, then reply */
 
 int main(void) {
   struct rb_message m = {{0}, 0};
@@ -26,6 +27,7 @@ int main(void) {
       error = rb_ipc(REBOUND_SYS_IPC_RECEIVE, rb_startup_handle, &m);
       continue;
     }
+    if (command == ECHO_SLEEP) rb_sleep(m.w[1]);
     for (int i = 0; i < REBOUND_IPC_WORDS; ++i) m.w[i] += (uint64_t)i + 1;
     if (command == ECHO_EXIT) {
       error = rb_ipc(REBOUND_SYS_IPC_REPLY, 0, &m);
