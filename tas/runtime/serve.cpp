@@ -9,19 +9,21 @@ namespace tas {
 
 rb_message handle_with_retries(Server& owner, rb_message& request, RetryPolicy policy) {
   HeapScope scope(&owner.heap());
+  rb_message reply;  // written in place: the reply is not copied through catch_unwind's result
   for (unsigned attempt = 1; attempt <= policy.tries; ++attempt) {
     auto r = recovery::catch_unwind([&] {
       recovery::fault_point("tas.request");
-      return owner.handle(request);
+      reply = owner.handle(request);
     });
     if (r) [[likely]]
-      return *r;
+      return reply;
     ++owner.faults().tries_failed;
     KLOG_WARN("tas: %s: request %lu faulted (try %u of %u): %s", owner.name(),
               static_cast<unsigned long>(request.w[0]), attempt, policy.tries, r.error().message);
   }
   ++owner.faults().requests_failed;
-  return status_reply(Error::server_fault);
+  reply = status_reply(Error::server_fault);
+  return reply;
 }
 
 Error serve(rebound_handle endpoint, Server& owner, RetryPolicy policy) {

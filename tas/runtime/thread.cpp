@@ -9,9 +9,13 @@
 extern "C" void tas_thread_entry();  // arch/<arch>/thread_entry.S
 
 namespace tas {
+
+ThreadBlock detail::g_first_thread;
+
 namespace {
 
-ThreadBlock g_first_thread;
+using detail::block_address;
+
 static_assert(layout::kMaxThreads == 64, "one bit per slot");
 std::atomic<uint64_t> g_taken_slots{0};
 std::atomic<uint64_t> g_mapped_slots{0};
@@ -25,11 +29,8 @@ Result<unsigned> take_slot() {
   }
 }
 
-constexpr size_t kBlockSize = (sizeof(ThreadBlock) + 15) & ~size_t{15};
-
-uintptr_t block_address(unsigned slot) {
-  return layout::kStacks + (slot + 1) * layout::kStackSlot - kBlockSize;
-}
+static_assert((layout::kStacks & (layout::kStackSlot - 1)) == 0 &&
+              (layout::kStackSlot & (layout::kStackSlot - 1)) == 0);  // this_thread()
 
 }  // namespace
 
@@ -37,13 +38,6 @@ struct ThreadStart {
   ThreadMain main;
   void* arg;
 };
-
-ThreadBlock& this_thread() {
-  const auto sp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
-  const uintptr_t offset = sp - layout::kStacks;
-  if (offset >= uintptr_t{layout::kMaxThreads} * layout::kStackSlot) return g_first_thread;
-  return *reinterpret_cast<ThreadBlock*>(block_address(offset / layout::kStackSlot));
-}
 
 void release_thread_slot(unsigned slot) { g_taken_slots.fetch_and(~(uint64_t{1} << slot)); }
 

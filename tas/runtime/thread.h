@@ -3,11 +3,13 @@
 // register needed, and an overflow runs into the guard below the stack, not
 // into the block.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 
 #include "lib/result.h"
 #include "rebound/syscall.h"
 #include "recovery/recovery_state.h"
+#include "runtime/layout.h"
 
 namespace mm {
 class Heap;
@@ -21,9 +23,25 @@ struct ThreadBlock {
   const char* name = "main";
 };
 
+namespace detail {
+extern ThreadBlock g_first_thread;
+constexpr size_t kBlockSize = (sizeof(ThreadBlock) + 15) & ~size_t{15};
+// The block at the top of stack slot `slot`.
+constexpr uintptr_t block_address(unsigned slot) {
+  return layout::kStacks + (slot + 1) * layout::kStackSlot - kBlockSize;
+}
+}  // namespace detail
+
 // The running thread's block (the first thread, on the kernel's stack, has
-// a static one).
-ThreadBlock& this_thread();
+// a static one). Inline: every request and in-TAS call finds its heap and
+// its catch_unwind state here.
+inline ThreadBlock& this_thread() {
+  const auto sp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+  if (sp - layout::kStacks >= uintptr_t{layout::kMaxThreads} * layout::kStackSlot) [[unlikely]]
+    return detail::g_first_thread;
+  // The top of sp's slot (slots are aligned to their size), less the block.
+  return *reinterpret_cast<ThreadBlock*>((sp | (layout::kStackSlot - 1)) + 1 - detail::kBlockSize);
+}
 
 using ThreadMain = void (*)(void* arg);
 
