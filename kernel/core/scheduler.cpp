@@ -168,13 +168,7 @@ void Scheduler::yield() {
   schedule();
 }
 
-Result<void> Scheduler::interrupted_wait(Thread& t) {
-  // Off the queue it was just put on, if it was interrupted while it ran on
-  // its way to block() (in user mode, or waiting for the big kernel lock);
-  // interrupt() has done that for a thread it woke.
-  stop_waiting(t);
-  return fail(Error::interrupted);
-}
+void Scheduler::interrupted_wait(Thread& t) { stop_waiting(t); }
 
 void Scheduler::wake(Thread& t) {
   // Off every wait queue and the sleep list: its links are the run queue's now.

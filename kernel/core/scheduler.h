@@ -129,8 +129,12 @@ class Scheduler {
   static void idle_loop(void*);
   // Takes `t` off its wait queue or sleep list, if it is on one.
   static void stop_waiting(Thread& t);
-  // block() of an interrupted thread (out of line: block() is inline).
-  static Result<void> interrupted_wait(Thread& t);
+  // block() of an interrupted thread: off the queue it was just put on, if
+  // it was interrupted on its way to block() (in user mode, or waiting for
+  // the big kernel lock); interrupt() has done that for a thread it woke.
+  // Out of line (block() is inline); the error is made inline, a constant
+  // its callers' checks fold.
+  static void interrupted_wait(Thread& t);
 
   lib::List<Thread, &Thread::queue_node_> ready_[Thread::kPriorities];
   uint32_t ready_mask_ = 0;
@@ -166,7 +170,8 @@ inline Result<void> Scheduler::block() {
     if (!t.interrupted_) [[likely]]
       return {};
   }
-  return interrupted_wait(t);
+  interrupted_wait(t);
+  return fail(Error::interrupted);
 }
 
 // Inline: every IPC call and reply switches here.
@@ -186,7 +191,8 @@ inline Result<void> Scheduler::block() {
   switch_to(self, t);
   if (!self.interrupted_) [[likely]]
     return {};
-  return interrupted_wait(self);
+  interrupted_wait(self);
+  return fail(Error::interrupted);
 }
 
 [[gnu::always_inline]] inline void Scheduler::switch_to(Thread& prev, Thread& next) {
