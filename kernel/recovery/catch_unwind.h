@@ -30,7 +30,7 @@ template <class T>
 
 class RegionGuard {
  public:
-  RegionGuard() : state_(current_state()) { ++state_.region_depth; }
+  explicit RegionGuard(RecoveryState& state) : state_(state) { ++state_.region_depth; }
   ~RegionGuard() { --state_.region_depth; }
   RegionGuard(const RegionGuard&) = delete;
   RegionGuard& operator=(const RegionGuard&) = delete;
@@ -41,10 +41,13 @@ class RegionGuard {
 }  // namespace detail
 
 // Always inline: the region is then a counter around a plain call.
+// `state` is the running thread's (current_state()), for a caller that has
+// it at hand.
 template <class F>
-[[gnu::always_inline]] inline auto catch_unwind(F&& f) -> FaultOr<std::invoke_result_t<F>> {
+[[gnu::always_inline]] inline auto catch_unwind(RecoveryState& state, F&& f)
+    -> FaultOr<std::invoke_result_t<F>> {
   using T = std::invoke_result_t<F>;
-  detail::RegionGuard region;
+  detail::RegionGuard region(state);
   try {
     if constexpr (std::is_void_v<T>) {
       std::forward<F>(f)();
@@ -59,6 +62,11 @@ template <class F>
   } catch (...) {
     return detail::failed<T>(detail::fault_from_unknown());
   }
+}
+
+template <class F>
+[[gnu::always_inline]] inline auto catch_unwind(F&& f) -> FaultOr<std::invoke_result_t<F>> {
+  return catch_unwind(current_state(), std::forward<F>(f));
 }
 
 }  // namespace recovery

@@ -60,12 +60,17 @@ void release_thread_slot(unsigned slot);
 // Makes the running thread allocate from `heap` until the scope ends.
 class HeapScope {
  public:
-  explicit HeapScope(mm::Heap* heap) : saved_(this_thread().heap) { this_thread().heap = heap; }
-  ~HeapScope() { this_thread().heap = saved_; }
+  explicit HeapScope(mm::Heap* heap) : HeapScope(this_thread(), heap) {}
+  // The same for `thread`, the running thread's block.
+  HeapScope(ThreadBlock& thread, mm::Heap* heap) : thread_(thread), saved_(thread.heap) {
+    thread.heap = heap;
+  }
+  ~HeapScope() { thread_.heap = saved_; }
   HeapScope(const HeapScope&) = delete;
   HeapScope& operator=(const HeapScope&) = delete;
 
  private:
+  ThreadBlock& thread_;
   mm::Heap* saved_;
 };
 

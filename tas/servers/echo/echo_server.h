@@ -21,6 +21,7 @@ class EchoServer final : public Server {
   bool state_ok() const override { return twin_ == ~requests_; }
 
  private:
+  static rb_message words(const rb_message& request);
   rb_message work(uint64_t n);
   rb_message stats();
   rb_message peer_calls(uint64_t n);
