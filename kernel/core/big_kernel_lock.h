@@ -45,13 +45,13 @@ inline void acquire() {
   detail::acquire_contended(self, expected);
 }
 
-// Lets go of it. Panics if this CPU does not hold it.
-inline void release() {
-  const unsigned self = this_cpu_id();
+// Lets go of it, on CPU `self` (this one). Panics if it does not hold it.
+inline void release(unsigned self) {
   if (detail::g_lock.owner.load(std::memory_order_relaxed) != self) [[unlikely]]
     detail::release_not_held(self);
   detail::g_lock.owner.store(detail::kFree, std::memory_order_release);
 }
+inline void release() { release(this_cpu_id()); }
 
 // Whether this CPU holds it.
 bool held_here();

@@ -91,16 +91,29 @@ bool resolve_user_page_fault(uintptr_t address, bool write, bool fetch);
 
 // Called before every return to user mode (after a system call, an
 // interrupt or a resolved fault): a tick may have asked for a switch, or the
-// thread or its process may have been killed (Thread::interrupted). Lets go of the big kernel lock:
-// after it, the arch code only restores the user context from the thread's own stack.
+// thread or its process may have been killed (Thread::interrupted). Lets go
+// of the big kernel lock: after it, the arch code only restores the user
+// context from the thread's own stack.
 inline void before_user_return() {
-  // Only user threads get here: the running thread has a process.
+  // Only user threads get here. A user thread is interrupted when it is
+  // killed, alone (THREAD_KILL) or with its process (Process::kill
+  // interrupts every thread of it, and a thread started in a dying process
+  // at once): one load less than asking its process.
+#if defined(__aarch64__)
+  // One read of the CPU-local register for both (x86_64 reads each field
+  // through GS in one instruction anyway).
+  const CpuLocal& cpu = this_cpu();
+  const Scheduler& s = *cpu.scheduler;
+  const unsigned self = cpu.id;
+#else
   const Scheduler& s = Scheduler::current();
+  const unsigned self = this_cpu_id();
+#endif
   if (s.switch_requested() || s.running().interrupted()) [[unlikely]] {
     detail::before_user_return_slow();
     return;
   }
-  bkl::release();
+  bkl::release(self);
 }
 
 }  // namespace core
