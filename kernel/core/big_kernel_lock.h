@@ -35,15 +35,15 @@ void acquire_contended(unsigned self, unsigned holder);
 [[noreturn]] void release_not_held(unsigned self);
 }  // namespace detail
 
-// Takes the lock for this CPU. Panics if this CPU already holds it.
-inline void acquire() {
-  const unsigned self = this_cpu_id();
+// Takes the lock for CPU `self` (this one). Panics if it already holds it.
+inline void acquire(unsigned self) {
   unsigned expected = detail::kFree;
   if (detail::g_lock.owner.compare_exchange_strong(expected, self, std::memory_order_acquire))
       [[likely]]
     return;
   detail::acquire_contended(self, expected);
 }
+inline void acquire() { acquire(this_cpu_id()); }
 
 // Lets go of it, on CPU `self` (this one). Panics if it does not hold it.
 inline void release(unsigned self) {

@@ -56,7 +56,7 @@ class Endpoint final : public KernelObject {
  private:
   template <class T, class... Args>
   friend Result<Ref<T>> make_object_in(mm::Heap& heap, Args&&... args);
-  friend class IpcFastPath;  // its common case, step for step
+  friend class IpcFastPath;  // its common case, step for step (core/ipc_fast_path.h)
   Endpoint() = default;
   // Gives the reply to the caller `me` owes and returns it, still blocked,
   // for the caller of this to wake; nullptr if none is owed or it has left.

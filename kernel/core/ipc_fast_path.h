@@ -1,34 +1,124 @@
-// The IPC fast path: the common call and reply, taken by IPC_CALL and
-// IPC_REPLY_RECEIVE before their slow path (core/endpoint.h). A call to an
-// endpoint where a server thread already waits in receive, and a reply to a
-// caller that still waits when no other call is queued, both without a
-// moved handle: the endpoint is found without taking a reference
-// (HandleTable::peek), the words go from the registers to the partner, and
-// the CPU goes straight to the partner (Scheduler::wake_and_block hands
-// off) while this thread waits in the partner's place.
+// The IPC fast path: the common call and reply. A call to an endpoint where
+// a server thread already waits in receive, and a reply to a caller that
+// still waits when no other call is queued, both without a moved handle:
+// the endpoint is found without taking a reference (HandleTable::peek), the
+// words go from the registers to the partner, the results straight into the
+// registers (no handler table, no Result in between), and the CPU goes
+// straight to the partner (Scheduler::wake_and_block hands off) while this
+// thread waits in the partner's place.
 //
-// It is the slow path's common case, step for step, with the same state
-// left behind (IpcState, the endpoint's queues, the reply capability), so
-// either path may wake a thread that waits in the other. Everything else
-// -- a handle to move, an error to report, no partner waiting, a closed
-// endpoint, more callers queued -- goes to the slow path, and so does
-// everything the scheduler cannot hand off (a partner pinned to another
-// CPU, a ready thread that outranks it, an interrupted caller).
+// It is the slow path's common case (core/endpoint.h), step for step, with
+// the same state left behind (IpcState, the endpoint's queues, the reply
+// capability), so either path may wake a thread that waits in the other.
+// Everything else -- a handle to move, an error to report, no partner
+// waiting, a closed endpoint, more callers queued -- goes to the slow path
+// (syscalls::sys_ipc_call, sys_ipc_reply_receive), and so does everything
+// the scheduler cannot hand off (a partner pinned to another CPU, a ready
+// thread that outranks it, an interrupted caller).
+//
+// The arch layer sends IPC_CALL and IPC_REPLY_RECEIVE to ipc_syscall()
+// instead of syscall() (core/user_boundary.h), from an entry function of
+// their own: this code is inline there, and the other system calls keep
+// their small frame. Taken fast paths are counted in activity::ipc_fast_paths.
 #pragma once
-#include "core/syscalls/syscall.h"
+#include <cstdint>
+
+#include "arch/ipc_registers.h"
+#include "core/activity.h"
+#include "core/endpoint.h"
+#include "core/scheduler.h"
+#include "core/syscalls/ipc.h"
+#include "core/user_boundary.h"
 
 namespace core {
 
-// The fast paths are the entries of the two system calls themselves,
-// syscalls::sys_ipc_call and sys_ipc_reply_receive (ipc_fast_path.cpp);
-// they fall back to ipc_call_slow and ipc_reply_receive_slow
-// (core/syscalls/ipc.h). Their hits are counted in activity::ipc_fast_paths.
 class IpcFastPath {
+ public:
+  static void call(uint64_t* a, SyscallResultRegs out);
+  static void reply_receive(uint64_t* a, SyscallResultRegs out);
+
  private:
-  friend Result<syscalls::Values> syscalls::sys_ipc_call(syscalls::Args);
-  friend Result<syscalls::Values> syscalls::sys_ipc_reply_receive(syscalls::Args);
-  static Result<syscalls::Values> call(syscalls::Args a);
-  static Result<syscalls::Values> reply_receive(syscalls::Args a);
+  static Endpoint* endpoint(Thread& self, const uint64_t* a, uint32_t rights);
 };
+
+// syscall() for IPC_CALL and IPC_REPLY_RECEIVE.
+[[gnu::always_inline]] inline void ipc_syscall(uint64_t number, uint64_t* args,
+                                               SyscallResultRegs out,
+                                               recovery::RecoveryState& state) {
+  detail::run_syscall(
+      number, out, state, [&]() __attribute__((always_inline)) {
+        if (number == REBOUND_SYS_IPC_CALL)
+          IpcFastPath::call(args, out);
+        else
+          IpcFastPath::reply_receive(args, out);
+      });
+}
+
+// No reference is taken: the endpoint outlives what the fast path does
+// with it through this process's handle, and after the switch the thread
+// never touches it again.
+[[gnu::always_inline]] inline Endpoint* IpcFastPath::endpoint(Thread& self, const uint64_t* a,
+                                                              uint32_t rights) {
+  return self.process()->handles().peek<Endpoint>(static_cast<rebound_handle>(a[0]), rights);
+}
+
+// Endpoint::call() when a server thread waits and no handle goes along.
+[[gnu::always_inline]] inline void IpcFastPath::call(uint64_t* a, SyscallResultRegs out) {
+  Scheduler& here = Scheduler::current();
+  Thread& self = here.running();
+  Endpoint* ep = endpoint(self, a, REBOUND_RIGHT_CALL);
+  if (ep == nullptr || a[arch::kIpcHandleArg] != 0 || ep->closed_ || ep->receivers_.empty())
+      [[unlikely]] {
+    detail::put_result(out, syscalls::sys_ipc_call(a));
+    return;
+  }
+  Thread& server = *ep->receivers_.dequeue();
+  ++activity::ipc_fast_paths;
+  IpcState& s = server.ipc();
+  syscalls::words_in(a, s.message);
+  s.reply_to = Ref<Thread>(&self);
+  IpcState& me = self.ipc();
+  me.failed = false;
+  const Result<void> waited = here.wake_and_block(server);
+  if (!waited || me.failed) [[unlikely]] {
+    me.handle = {};  // a reply's, as in Endpoint::call
+    detail::put_result(out, fail(waited ? me.error : waited.error()));
+    return;
+  }
+  detail::put_result(out, syscalls::message_out(a, me.message, self));
+}
+
+// Endpoint::reply_receive() when the caller still waits, no other call does
+// and no handle goes with the reply. While this thread then waits on the
+// endpoint, nobody can end the endpoint's life: one with a waiting receiver
+// is open, so a RECEIVE handle to it exists, which holds a reference.
+[[gnu::always_inline]] inline void IpcFastPath::reply_receive(uint64_t* a, SyscallResultRegs out) {
+  Scheduler& here = Scheduler::current();
+  Thread& self = here.running();
+  IpcState& me = self.ipc();
+  Endpoint* ep = endpoint(self, a, REBOUND_RIGHT_RECEIVE);
+  Thread* caller = me.reply_to.get();
+  if (ep == nullptr || caller == nullptr || a[arch::kIpcHandleArg] != 0 || ep->closed_ ||
+      !ep->callers_.empty() || caller->interrupted()) [[unlikely]] {
+    detail::put_result(out, syscalls::sys_ipc_reply_receive(a));
+    return;
+  }
+  ++activity::ipc_fast_paths;
+  syscalls::words_in(a, caller->ipc().message);
+  me.reply_to.reset();  // the caller keeps itself while it is blocked
+  me.failed = false;
+  ep->receivers_.add(self);
+  const Result<void> waited = here.wake_and_block(*caller);
+  if (!waited) [[unlikely]] {
+    me.handle = {};  // a request's, as in Endpoint::receive
+    detail::put_result(out, fail(waited.error()));
+    return;
+  }
+  if (me.failed) [[unlikely]] {
+    detail::put_result(out, fail(me.error));
+    return;
+  }
+  detail::put_result(out, syscalls::request_out(a, me.message, self));
+}
 
 }  // namespace core

@@ -10,6 +10,7 @@
 // a switch, a dying process) is out of line in user_boundary.cpp.
 #pragma once
 #include <cstdint>
+#include <utility>
 
 #include "core/activity.h"
 #include "core/big_kernel_lock.h"
@@ -24,7 +25,13 @@ namespace core {
 // The first call of every entry from user mode (system call, exception,
 // interrupt), before anything else: takes the big kernel lock, which
 // before_user_return() lets go.
-inline void enter_from_user() { bkl::acquire(); }
+// Returns the running thread's recovery state, for a system call's
+// catch_unwind (one read of the CPU-local block for both).
+inline recovery::RecoveryState& enter_from_user() {
+  CpuLocal& cpu = this_cpu();
+  bkl::acquire(cpu.id);
+  return *cpu.recovery;
+}
 
 // Where a system call's result goes (abi/rebound/syscall.h): error 0 and up
 // to two values, or a rebound::Error and zero values. The arch code points
@@ -39,6 +46,34 @@ namespace detail {
 extern const syscalls::Handler kSyscallTable[REBOUND_SYS_COUNT];
 uint64_t syscall_recovered(uint64_t number, const recovery::Fault& fault);
 void before_user_return_slow();
+
+// A handler's result into the caller's registers.
+[[gnu::always_inline]] inline void put_result(SyscallResultRegs out,
+                                              const Result<syscalls::Values>& v) {
+  if (v) [[likely]] {
+    out.error = 0;
+    out.value0 = v->v0;
+    out.value1 = v->v1;
+  } else {
+    out.error = static_cast<uint64_t>(v.error());
+    out.value0 = out.value1 = 0;
+  }
+}
+
+// Runs `body`, which puts the result of system call `number` into `out`:
+// counted, and inside catch_unwind. "No panic is a panic for the kernel":
+// whatever goes wrong inside the call unwinds to here, its resources freed
+// on the way, and the caller gets Error::kernel_fault.
+template <class F>
+[[gnu::always_inline]] inline void run_syscall(uint64_t number, SyscallResultRegs out,
+                                               recovery::RecoveryState& state, F&& body) {
+  activity::count_syscall();
+  auto r = recovery::catch_unwind(state, std::forward<F>(body));
+  if (!r) [[unlikely]] {
+    out.error = detail::syscall_recovered(number, r.error());
+    out.value0 = out.value1 = 0;
+  }
+}
 }  // namespace detail
 
 // Runs system call `number` with its six argument registers at `args` (the
@@ -46,34 +81,17 @@ void before_user_return_slow();
 // there in order) and writes its result to `out` (which may overlap `args`:
 // written once the handler has returned). Never throws and never faults
 // out: every call runs inside catch_unwind (a fault in it becomes
-// Error::kernel_fault).
+// Error::kernel_fault). `state` is the running thread's recovery state
+// (enter_from_user() returns it).
 [[gnu::always_inline]] inline void syscall(uint64_t number, const uint64_t* args,
-                                           SyscallResultRegs out) {
+                                           SyscallResultRegs out, recovery::RecoveryState& state) {
   if (number >= REBOUND_SYS_COUNT) [[unlikely]] {
     out.error = static_cast<uint64_t>(Error::unknown_syscall);
     out.value0 = out.value1 = 0;
     return;
   }
   const syscalls::Handler handler = detail::kSyscallTable[number];
-  activity::count_syscall();
-  // "No panic is a panic for the kernel": whatever goes wrong inside the call
-  // unwinds to here, its resources freed on the way, and the caller gets
-  // Error::kernel_fault.
-  auto r = recovery::catch_unwind([&] {
-    const Result<syscalls::Values> v = handler(args);
-    if (v) [[likely]] {
-      out.error = 0;
-      out.value0 = v->v0;
-      out.value1 = v->v1;
-    } else {
-      out.error = static_cast<uint64_t>(v.error());
-      out.value0 = out.value1 = 0;
-    }
-  });
-  if (!r) [[unlikely]] {
-    out.error = detail::syscall_recovered(number, r.error());
-    out.value0 = out.value1 = 0;
-  }
+  detail::run_syscall(number, out, state, [&] { detail::put_result(out, handler(args)); });
 }
 
 // A page fault (or instruction fetch fault) taken in user mode at `address`:

@@ -22,6 +22,7 @@
 #include "arch/aarch64/trap_frame.h"
 #include "arch/arch.h"
 #include "core/fault_delivery.h"
+#include "core/ipc_fast_path.h"
 #include "core/user_boundary.h"
 #include "recovery/panic.h"
 
@@ -166,9 +167,22 @@ extern "C" void aarch64_trap_user_sync(UserFrame* frame) {
 // arguments, in order in the frame; the result goes back in x0-x2. ELR is
 // already the next instruction. The whole path is inline here.
 extern "C" void aarch64_trap_user_svc(UserFrame* frame) {
-  core::enter_from_user();
+  recovery::RecoveryState& state = core::enter_from_user();
   uint64_t* x = frame->regs.x;
-  core::syscall(x[8], x, {x[0], x[1], x[2]});
+  core::syscall(x[8], x, {x[0], x[1], x[2]}, state);
+  core::before_user_return();
+}
+
+// IPC_CALL and IPC_REPLY_RECEIVE (vectors.S sends them here): the same with
+// their fast path inline (core/ipc_fast_path.h), in a function of their
+// own, so that the other system calls keep the small frame of
+// aarch64_trap_user_svc.
+static_assert(REBOUND_SYS_IPC_CALL == 23 &&  // SYS_IPC_CALL in vectors.S
+              REBOUND_SYS_IPC_REPLY_RECEIVE == REBOUND_SYS_IPC_CALL + 1);
+extern "C" void aarch64_trap_user_ipc(UserFrame* frame) {
+  recovery::RecoveryState& state = core::enter_from_user();
+  uint64_t* x = frame->regs.x;
+  core::ipc_syscall(x[8], x, {x[0], x[1], x[2]}, state);
   core::before_user_return();
 }
 

@@ -294,6 +294,9 @@ fault_trampoline:
 
 #define ESR_EC_SHIFT 26
 #define ESR_EC_SVC64 0x15
+// REBOUND_SYS_IPC_CALL; it and REBOUND_SYS_IPC_REPLY_RECEIVE, the next,
+// enter through aarch64_trap_user_ipc (static_asserts in user_mode.cpp).
+#define SYS_IPC_CALL 23
 
 // The rest of a full frame once x0 and x1 are saved.
 .macro SAVE_USER_FRAME_FROM_X2
@@ -332,8 +335,13 @@ el0_sync:
   SAVE_RETURN_STATE
   mov x29, xzr
   mov x0, sp
+  // IPC_CALL and IPC_REPLY_RECEIVE have an entry of their own, with the
+  // IPC fast path inline (x1 is free: saved in the frame).
+  sub x1, x8, #SYS_IPC_CALL
+  cmp x1, #1
+  b.ls 2f
   bl aarch64_trap_user_svc    // the system call (user_mode.cpp)
-  LOAD_RETURN_STATE
+3:LOAD_RETURN_STATE
   LOAD_GPRS_X0_X17
   ldr x18, [sp, #144]
   ldp x28, x29, [sp, #224]
@@ -344,6 +352,8 @@ el0_sync:
   mov x0, sp
   bl aarch64_trap_user_sync   // a user fault, or a trapped WFI/WFE (user_mode.cpp)
   b aarch64_return_to_user
+2:bl aarch64_trap_user_ipc    // the two IPC calls (user_mode.cpp)
+  b 3b
   .cfi_endproc
   .size el0_sync, . - el0_sync
 

@@ -102,7 +102,13 @@ x86_64_syscall_entry:
   lea SYSCALL_ARGS(%rsp), %rdi  // the frame
   mov %rsp, %rsi              // the arguments
   mov %rax, %rdx              // the number (DF is clear: SFMASK)
+  // IPC_CALL and IPC_REPLY_RECEIVE have an entry of their own, with the
+  // IPC fast path inline (rcx is free: saved in the frame).
+  lea -X86_SYS_IPC_CALL(%rax), %rcx
+  cmp $1, %rcx
+  jbe 2f
   call x86_64_syscall         // user_mode.cpp: the call, then prepare_user_return
+3:
   // SYSRET loads RIP from RCX and RFLAGS from R11 (both clobbered by the
   // ABI) and CS/SS from STAR. On Intel CPUs a SYSRET to a non-canonical RIP
   // raises #GP in ring 0 with the user's RSP already loaded; such a RIP
@@ -151,6 +157,9 @@ x86_64_syscall_entry:
   mov FRAME_RFLAGS(%rsp), %r11
   mov %r11, FRAME_R11(%rsp)
   jmp x86_64_return_to_user
+2:.cfi_def_cfa %rsp, FRAME_SIZE + SYSCALL_ARGS
+  call x86_64_syscall_ipc     // user_mode.cpp: the same for the two IPC calls
+  jmp 3b
   .cfi_endproc
   .size x86_64_syscall_entry, . - x86_64_syscall_entry
 

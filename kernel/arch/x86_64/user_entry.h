@@ -10,6 +10,10 @@
 // TrapFrame::vector of a system call's frame: not a CPU vector.
 #define X86_SYSCALL_VECTOR 256
 
+// REBOUND_SYS_IPC_CALL; it and REBOUND_SYS_IPC_REPLY_RECEIVE, the next,
+// enter through x86_64_syscall_ipc (static_asserts in user_mode.cpp).
+#define X86_SYS_IPC_CALL 23
+
 // RFLAGS on entering user mode: interrupts enabled (and the always-one bit).
 #define X86_USER_RFLAGS 0x202
 

@@ -28,6 +28,7 @@
 #include "arch/x86_64/user_entry.h"
 #include "core/cpu_local.h"
 #include "core/fault_delivery.h"
+#include "core/ipc_fast_path.h"
 #include "core/user_boundary.h"
 
 extern "C" char x86_64_syscall_entry[];  // user_entry.S
@@ -137,8 +138,20 @@ using arch::x86_64::TrapFrame;
 // code may clobber: the frame's other register slots are not the user's,
 // and nothing here reads them. The whole path is inline here.
 extern "C" void x86_64_syscall(TrapFrame* frame, const uint64_t* args, uint64_t number) {
-  core::enter_from_user();
-  core::syscall(number, args, {frame->rax, frame->rdx, frame->r8});
+  recovery::RecoveryState& state = core::enter_from_user();
+  core::syscall(number, args, {frame->rax, frame->rdx, frame->r8}, state);
+  arch::x86_64::prepare_return(*frame);
+}
+
+// IPC_CALL and IPC_REPLY_RECEIVE (user_entry.S sends them here): the same
+// with their fast path inline (core/ipc_fast_path.h), in a function of
+// their own, so that the other system calls keep the small frame of
+// x86_64_syscall.
+static_assert(X86_SYS_IPC_CALL == REBOUND_SYS_IPC_CALL &&
+              REBOUND_SYS_IPC_REPLY_RECEIVE == REBOUND_SYS_IPC_CALL + 1);
+extern "C" void x86_64_syscall_ipc(TrapFrame* frame, uint64_t* args, uint64_t number) {
+  recovery::RecoveryState& state = core::enter_from_user();
+  core::ipc_syscall(number, args, {frame->rax, frame->rdx, frame->r8}, state);
   arch::x86_64::prepare_return(*frame);
 }
 

@@ -1,7 +1,6 @@
 // What the IPC system calls' slow path (sys_ipc.cpp) and fast path
 // (core/ipc_fast_path.h) share: the message between the saved registers
-// (arch/ipc_registers.h) and a Message, and the slow paths the fast one
-// falls back to.
+// (arch/ipc_registers.h) and a Message.
 #pragma once
 #include "arch/ipc_registers.h"
 #include "core/endpoint.h"
@@ -11,7 +10,7 @@
 namespace core::syscalls {
 
 // The words from the registers into `m`, one load and store each.
-inline void words_in(Args a, Message& m) {
+[[gnu::always_inline]] inline void words_in(Args a, Message& m) {
 #pragma GCC unroll 16
   for (unsigned i = 0; i < REBOUND_IPC_WORDS; ++i) m.words[i] = a[arch::kIpcWordArg[i]];
 }
@@ -26,7 +25,8 @@ inline Message message_in(Args a) {
 // slots (the exit restores them from there); words 0 and 1 are the call's
 // values. A handle the caller's table has no room for is closed, and the
 // call fails with Error::limit_reached.
-inline Result<Values> message_out(Args a, const Message& m, Thread& self = current_thread()) {
+[[gnu::always_inline]] inline Result<Values> message_out(Args a, const Message& m,
+                                                         Thread& self = current_thread()) {
   auto* slots = const_cast<uint64_t*>(a);
   slots[arch::kIpcHandleArg] = 0;
   if (MovedHandle& received = self.ipc().handle; received) [[unlikely]] {
@@ -41,15 +41,12 @@ inline Result<Values> message_out(Args a, const Message& m, Thread& self = curre
 
 // message_out() of a request: one this server thread could not take in
 // fails its caller at once.
-inline Result<Values> request_out(Args a, const Message& request, Thread& self = current_thread()) {
+[[gnu::always_inline]] inline Result<Values> request_out(Args a, const Message& request,
+                                                         Thread& self = current_thread()) {
   auto r = message_out(a, request, self);
   if (!r) [[unlikely]]
     Endpoint::abandon_reply(self.ipc());
   return r;
 }
-
-// IPC_CALL and IPC_REPLY_RECEIVE without the fast path.
-Result<Values> ipc_call_slow(Args a);
-Result<Values> ipc_reply_receive_slow(Args a);
 
 }  // namespace core::syscalls

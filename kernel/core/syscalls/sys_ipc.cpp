@@ -49,9 +49,9 @@ Result<Values> sys_endpoint_close(Args a) {
   return Values{};
 }
 
-// IPC_CALL and IPC_REPLY_RECEIVE enter through the fast path
-// (core/ipc_fast_path.cpp), which comes here for all but the common case.
-Result<Values> ipc_call_slow(Args a) {
+// IPC_CALL and IPC_REPLY_RECEIVE enter through their fast path
+// (core/ipc_fast_path.h), which comes here for all but the common case.
+Result<Values> sys_ipc_call(Args a) {
   TRY(ep, endpoint(a, REBOUND_RIGHT_CALL));
   MovedHandle handle;
   TRY_VOID(handle_in(a, handle));
@@ -60,7 +60,7 @@ Result<Values> ipc_call_slow(Args a) {
 }
 
 // Replies to the caller this thread owes (if any), then waits for the next.
-Result<Values> ipc_reply_receive_slow(Args a) {
+Result<Values> sys_ipc_reply_receive(Args a) {
   TRY(ep, endpoint(a, REBOUND_RIGHT_RECEIVE));
   MovedHandle handle;
   if (current_thread().ipc().reply_to) TRY_VOID(handle_in(a, handle));
