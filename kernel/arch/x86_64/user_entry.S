@@ -47,8 +47,10 @@
 
 // SYSCALL (IA32_LSTAR): RCX = user RIP, R11 = user RFLAGS, RSP = user RSP;
 // SFMASK has cleared IF, DF, TF, AC, NT and IOPL. The frame gets the user's
-// RIP, RFLAGS, RSP and the user selectors where an interrupt frame has them,
-// so that every entry from user mode has the same frame.
+// RIP, RFLAGS and RSP where an interrupt frame has them, so that every
+// entry from user mode has the same frame; the selectors, error code and
+// vector slots are filled only on the rare IRETQ way out, which needs CS
+// and SS (nothing else reads them from a system call's frame).
 //
 // Below the frame the entry stores the six argument registers in their ABI
 // order (rdi rsi rdx r10 r8 r9: SYSCALL_ARGS), and r12 and r13, the last IPC
@@ -81,16 +83,13 @@ x86_64_syscall_entry:
   swapgs
   mov %rsp, %gs:CPU_LOCAL_USER_SP_SCRATCH
   mov %gs:CPU_LOCAL_KERNEL_ENTRY_STACK, %rsp
-  pushq $X86_USER_DS
-  pushq %gs:CPU_LOCAL_USER_SP_SCRATCH
-  pushq %r11                  // RFLAGS
-  pushq $X86_USER_CS
-  pushq %rcx                  // RIP
-  pushq $0                    // error code
-  pushq $X86_SYSCALL_VECTOR
-  sub $(FRAME_VECTOR + SYSCALL_ARGS), %rsp
+  sub $(FRAME_SIZE + SYSCALL_ARGS), %rsp
   .cfi_def_cfa %rsp, FRAME_SIZE + SYSCALL_ARGS
   .cfi_undefined %rip
+  mov %rcx, SYSCALL_ARGS + FRAME_RIP(%rsp)
+  mov %r11, SYSCALL_ARGS + FRAME_RFLAGS(%rsp)
+  mov %gs:CPU_LOCAL_USER_SP_SCRATCH, %rcx
+  mov %rcx, SYSCALL_ARGS + FRAME_RSP(%rsp)
   mov %rdi, ARG_RDI(%rsp)
   mov %rsi, ARG_RSI(%rsp)
   mov %rdx, ARG_RDX(%rsp)
@@ -111,10 +110,11 @@ x86_64_syscall_entry:
 3:
   // SYSRET loads RIP from RCX and RFLAGS from R11 (both clobbered by the
   // ABI) and CS/SS from STAR. On Intel CPUs a SYSRET to a non-canonical RIP
-  // raises #GP in ring 0 with the user's RSP already loaded; such a RIP
-  // (prepare_user_return kills the process for it, so this is a second
-  // guard) and any RIP above the user half leave through IRETQ, which
-  // faults in user mode instead.
+  // raises #GP in ring 0 with the user's RSP already loaded, and so does an
+  // IRETQ: such a RIP (a system call in the last two bytes of the user
+  // half) kills the process instead (x86_64_syscall_noncanonical); any
+  // other RIP above the user half leaves through IRETQ, which faults in
+  // user mode.
   mov SYSCALL_ARGS + FRAME_RIP(%rsp), %rcx
   mov %rcx, %r11
   sar $47, %r11
@@ -133,9 +133,18 @@ x86_64_syscall_entry:
   swapgs
   sysretq
   // The IRETQ way restores the whole frame: complete it with the saved
-  // arguments, the live callee-saved registers, and rcx/r11 as SYSRET
-  // would have set them.
-1:mov ARG_RDI(%rsp), %rax
+  // arguments, the live callee-saved registers, rcx/r11 as SYSRET would
+  // have set them, and the selectors.
+1:mov %rcx, %r11              // canonical: RIP survives a 16-bit sign extension
+  shl $16, %r11
+  sar $16, %r11
+  cmp %rcx, %r11
+  je 4f
+  lea SYSCALL_ARGS(%rsp), %rdi
+  call x86_64_syscall_noncanonical  // user_mode.cpp: never returns
+4:movq $X86_USER_CS, SYSCALL_ARGS + FRAME_CS(%rsp)
+  movq $X86_USER_DS, SYSCALL_ARGS + FRAME_SS(%rsp)
+  mov ARG_RDI(%rsp), %rax
   mov %rax, SYSCALL_ARGS + FRAME_RDI(%rsp)
   mov ARG_RSI(%rsp), %rax
   mov %rax, SYSCALL_ARGS + FRAME_RSI(%rsp)

@@ -98,11 +98,17 @@ namespace {
   core::user_fault(fault);  // SYSCALL's frame is partial: never delivered
 }
 
-[[gnu::always_inline]] inline void prepare_return(TrapFrame& frame) {
+// The way back from a system call: SYSRET, whose RIP user_entry.S checks
+// itself (x86_64_syscall_noncanonical).
+[[gnu::always_inline]] inline void prepare_syscall_return(TrapFrame& frame) {
   frame.rflags = (frame.rflags & kUserFlags) | kIf | kReservedOne;
+  core::before_user_return();
+}
+
+[[gnu::always_inline]] inline void prepare_return(TrapFrame& frame) {
   if (!canonical(frame.rip)) [[unlikely]]
     kill_for_noncanonical_rip(frame.rip);
-  core::before_user_return();
+  prepare_syscall_return(frame);
 }
 
 }  // namespace
@@ -140,7 +146,7 @@ using arch::x86_64::TrapFrame;
 extern "C" void x86_64_syscall(TrapFrame* frame, const uint64_t* args, uint64_t number) {
   recovery::RecoveryState& state = core::enter_from_user();
   core::syscall(number, args, {frame->rax, frame->rdx, frame->r8}, state);
-  arch::x86_64::prepare_return(*frame);
+  arch::x86_64::prepare_syscall_return(*frame);
 }
 
 // IPC_CALL and IPC_REPLY_RECEIVE (user_entry.S sends them here): the same
@@ -152,7 +158,17 @@ static_assert(X86_SYS_IPC_CALL == REBOUND_SYS_IPC_CALL &&
 extern "C" void x86_64_syscall_ipc(TrapFrame* frame, uint64_t* args, uint64_t number) {
   recovery::RecoveryState& state = core::enter_from_user();
   core::ipc_syscall(number, args, {frame->rax, frame->rdx, frame->r8}, state);
-  arch::x86_64::prepare_return(*frame);
+  arch::x86_64::prepare_syscall_return(*frame);
+}
+
+// On the way out of a system call made by the last two bytes of the user
+// half: its return RIP, 2^47, is not canonical, and SYSRET or IRETQ there
+// would fault in ring 0 (user_entry.S). The process is killed with a
+// protection fault at that RIP, as the CPU would have faulted there. The
+// lock was let go on the way out: it is taken again first.
+extern "C" [[noreturn]] void x86_64_syscall_noncanonical(TrapFrame* frame) {
+  (void)core::enter_from_user();
+  arch::x86_64::kill_for_noncanonical_rip(frame->rip);
 }
 
 extern "C" void x86_64_user_interrupt(TrapFrame* frame) {
