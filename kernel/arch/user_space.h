@@ -1,6 +1,7 @@
 // What a switch to a thread changes in the CPU for user mode, inline for
-// the context switch (core/scheduler.h): where entries from user mode land,
-// and which address space is the user half.
+// the context switch (core/scheduler.h): where entries from user mode land
+// (set_kernel_entry_stack(this CPU's block, the thread's stack top)), and
+// which address space is the user half (load_user_space).
 #pragma once
 #include <cstdint>
 

@@ -75,10 +75,12 @@ class HandleTable {
   T* peek(rebound_handle h, uint32_t needed_rights) const {
     const unsigned index = (h & 0xffff) - 1;  // 0 wraps to a huge index
     if (index >= kMaxHandles) return nullptr;
-    const Slot& s = slots_[index];
-    if (!s.object || s.generation != (h >> 16) || (s.rights & needed_rights) != needed_rights)
+    const Slot* s = slots_ + index;
+    lib::RefCounted* object = s->object.get();
+    if (object == nullptr || s->generation != (h >> 16) ||
+        (s->rights & needed_rights) != needed_rights)
       return nullptr;
-    return as<T>(s.object.get());
+    return as<T>(object);
   }
 
   // What `h` names, with its rights, for giving to another process's table

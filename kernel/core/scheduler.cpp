@@ -187,7 +187,7 @@ void Scheduler::wake_here(Thread& t) {
 }
 
 Result<void> Scheduler::wake_then_block(Thread& t) {
-  wake_here(t);
+  wake_here(t);  // (checks that `t` is blocked)
   return block();
 }
 

@@ -95,7 +95,10 @@ class Scheduler {
   // The first thing a thread does on a CPU after a switch to it (in
   // schedule(), or as a new thread's first code): lets go of the thread that
   // died there before the switch.
-  void after_switch() { dead_.reset(); }
+  void after_switch() {
+    if (dead_) [[unlikely]]
+      dead_.reset();
+  }
 
   unsigned ready_count() const;
   uint64_t switches() const { return switches_; }
@@ -176,8 +179,9 @@ inline Result<void> Scheduler::block() {
 
 // Inline: every IPC call and reply switches here.
 [[gnu::always_inline]] inline Result<void> Scheduler::wake_and_block(Thread& t) {
+  // (`t` is blocked: its callers take it from a wait queue or a reply
+  // capability; wake_then_block() checks.)
   Thread& self = *running_;
-  KASSERT(t.state_ == Thread::State::blocked);
   // block() switches only if this thread is not interrupted, and then
   // schedule() picks the first of the best ready threads here: `t`, if it
   // may run here and nothing ready here outranks or equals it (it would
@@ -212,7 +216,7 @@ inline Result<void> Scheduler::block() {
 [[gnu::always_inline]] inline void Scheduler::activate(CpuLocal& cpu, Thread& next) {
   // Entries from user mode land on the thread's own kernel stack, and its
   // process's address space is the user half.
-  arch::set_kernel_entry_stack(next.stack_top());
+  arch::set_kernel_entry_stack(cpu, next.stack_top());
   AddressSpace* space = next.process() != nullptr ? next.process()->space() : nullptr;
   const uint64_t root = space != nullptr ? space->root() : 0;
   if (root != cpu.active_user_root) [[likely]] {  // IPC goes from process to process

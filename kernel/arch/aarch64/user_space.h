@@ -3,13 +3,14 @@
 #include <cstdint>
 
 #include "arch/aarch64/sysreg.h"
+#include "core/cpu_local.h"
 
 namespace arch {
 
 // SP_EL1 at the moment of eret is where entries from EL0 save their frame:
 // every return to user mode leaves it at the top of the thread's own
 // kernel stack, whichever thread it is. Nothing to do.
-inline void set_kernel_entry_stack(uintptr_t) {}
+inline void set_kernel_entry_stack(core::CpuLocal&, uintptr_t) {}
 
 // switch_user_space(root, asid) when this CPU holds `previous` (0: none):
 // between two user spaces only TTBR0 changes (TCR_EL1.EPD0, which turns

@@ -10,9 +10,8 @@
 namespace arch {
 
 // TSS.rsp0 (interrupts and exceptions) and CpuLocal::kernel_entry_stack
-// (SYSCALL, which switches no stack itself).
-inline void set_kernel_entry_stack(uintptr_t top) {
-  core::CpuLocal& cpu = core::this_cpu();
+// (SYSCALL, which switches no stack itself), in `cpu`: this CPU's block.
+inline void set_kernel_entry_stack(core::CpuLocal& cpu, uintptr_t top) {
   cpu.kernel_entry_stack = top;
   __builtin_memcpy(static_cast<char*>(cpu.tss) + x86_64::kTssRsp0, &top, sizeof top);  // unaligned
 }
