@@ -35,9 +35,10 @@ rb_message EchoServer::handle(rb_message& request) {
   }
 }
 
-// One reply object, built in place (the benchmarks' request).
+// One reply object, built in place: the benchmarks' request.
 rb_message EchoServer::words(const rb_message& request) {
   rb_message reply = ok_reply();
+#pragma GCC unroll 8
   for (unsigned i = 1; i < REBOUND_IPC_WORDS; ++i) reply.w[i] = request.w[i] + i;
   return reply;
 }
