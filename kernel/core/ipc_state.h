@@ -27,6 +27,10 @@ struct IpcState {
   bool failed = false;
   Error error = Error::peer_closed;
   lib::Ref<Thread> reply_to;  // a server thread: the caller waiting for its reply
+  // While the thread waits in the IPC fast path: its saved registers, where
+  // a partner's fast path puts the message (and then sets this back to
+  // nullptr) instead of into `message`. nullptr otherwise.
+  uint64_t* regs = nullptr;
 };
 
 }  // namespace core

@@ -64,7 +64,6 @@
 // uses RIP; a killed thread never returns). The frame's other register
 // slots, and CR2's, are left as they were until the rare IRETQ exit
 // completes them.
-#define SYSCALL_ARGS 64  // 8 registers: the C++ call keeps RSP 16-aligned
 #define ARG_RDI 0
 #define ARG_RSI 8
 #define ARG_RDX 16

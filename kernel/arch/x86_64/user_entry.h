@@ -10,6 +10,10 @@
 // TrapFrame::vector of a system call's frame: not a CPU vector.
 #define X86_SYSCALL_VECTOR 256
 
+// The saved arguments below a system call's frame: rdi rsi rdx r10 r8 r9
+// r12 r13, in that order (8 registers: the C++ call keeps RSP 16-aligned).
+#define SYSCALL_ARGS 64
+
 // REBOUND_SYS_IPC_CALL; it and REBOUND_SYS_IPC_REPLY_RECEIVE, the next,
 // enter through x86_64_syscall_ipc (static_asserts in user_mode.cpp).
 #define X86_SYS_IPC_CALL 23

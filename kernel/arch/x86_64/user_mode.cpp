@@ -20,6 +20,7 @@
 #include <cstddef>
 
 #include "arch/arch.h"
+#include "arch/ipc_registers.h"
 #include "arch/user_space.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/gdt.h"
@@ -38,6 +39,10 @@ extern "C" [[noreturn]] void x86_64_enter_user(uintptr_t kernel_stack_top, uintp
 extern "C" void x86_64_interrupt(arch::x86_64::TrapFrame* frame);  // interrupts.cpp
 
 static_assert(offsetof(core::CpuLocal, kernel_entry_stack) == CPU_LOCAL_KERNEL_ENTRY_STACK);
+// Where the IPC fast path finds an IPC call's result registers (user_entry.S).
+static_assert(arch::kIpcErrorOut == (SYSCALL_ARGS + offsetof(arch::x86_64::TrapFrame, rax)) / 8 &&
+              arch::kIpcWordOut[0] == (SYSCALL_ARGS + offsetof(arch::x86_64::TrapFrame, rdx)) / 8 &&
+              arch::kIpcWordOut[1] == (SYSCALL_ARGS + offsetof(arch::x86_64::TrapFrame, r8)) / 8);
 static_assert(offsetof(core::CpuLocal, user_sp_scratch) == CPU_LOCAL_USER_SP_SCRATCH);
 
 namespace arch::x86_64 {
