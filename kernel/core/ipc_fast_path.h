@@ -4,7 +4,7 @@
 // the endpoint is found without taking a reference (HandleTable::peek), the
 // words go from the registers to the partner, the results straight into the
 // registers (no handler table, no Result in between), and the CPU goes
-// straight to the partner (Scheduler::wake_and_block hands off) while this
+// straight to the partner (Scheduler::wake_and_wait hands off) while this
 // thread waits in the partner's place.
 //
 // It is the slow path's common case (core/endpoint.h), step for step, with
@@ -19,7 +19,8 @@
 // The arch layer sends IPC_CALL and IPC_REPLY_RECEIVE to ipc_syscall()
 // instead of syscall() (core/user_boundary.h), from an entry function of
 // their own: this code is inline there, and the other system calls keep
-// their small frame. Taken fast paths are counted in activity::ipc_fast_paths.
+// their small frame. Taken fast paths are counted
+// in activity::ipc_fast_paths.
 #pragma once
 #include <cstdint>
 
@@ -93,13 +94,13 @@ class IpcFastPath {
   IpcState& me = self.ipc();
   me.failed = false;
   me.regs = a;
-  const Result<void> waited = here.wake_and_block(server);
-  if (me.regs == nullptr && waited) [[likely]]
+  const bool woken = here.wake_and_wait(server);
+  if (me.regs == nullptr && woken) [[likely]]
     return;  // the server's fast path put the reply into the registers
   me.regs = nullptr;
-  if (!waited || me.failed) [[unlikely]] {
+  if (!woken || me.failed) [[unlikely]] {
     me.handle = {};  // a reply's, as in Endpoint::call
-    detail::put_result(out, fail(waited ? me.error : waited.error()));
+    detail::put_result(out, fail(woken ? me.error : Error::interrupted));
     return;
   }
   detail::put_result(out, syscalls::message_out(a, me.message, self));
@@ -126,13 +127,13 @@ class IpcFastPath {
   me.failed = false;
   me.regs = a;
   ep->receivers_.add(self);
-  const Result<void> waited = here.wake_and_block(*caller);
-  if (me.regs == nullptr && waited) [[likely]]
+  const bool woken = here.wake_and_wait(*caller);
+  if (me.regs == nullptr && woken) [[likely]]
     return;  // a caller's fast path put the request into the registers
   me.regs = nullptr;
-  if (!waited) [[unlikely]] {
+  if (!woken) [[unlikely]] {
     me.handle = {};  // a request's, as in Endpoint::receive
-    detail::put_result(out, fail(waited.error()));
+    detail::put_result(out, fail(Error::interrupted));
     return;
   }
   if (me.failed) [[unlikely]] {

@@ -73,7 +73,14 @@ class Scheduler {
   // this switches straight to it (a hand-off: no run queue, no scheduler
   // pass); otherwise it does just that, wake_here(t) and block().
   // Error::interrupted as block().
-  Result<void> wake_and_block(Thread& t);
+  Result<void> wake_and_block(Thread& t) {
+    if (!wake_and_wait(t)) [[unlikely]]
+      return fail(Error::interrupted);
+    return {};
+  }
+  // The same as a bool, false for Error::interrupted (for the IPC fast
+  // path: simpler code than a Result where it is inline).
+  bool wake_and_wait(Thread& t);
   // Marks a user thread interrupted, and if it is blocked, takes it off what
   // it waits on and wakes it (see above). Kernel threads are never
   // interrupted.
@@ -178,7 +185,7 @@ inline Result<void> Scheduler::block() {
 }
 
 // Inline: every IPC call and reply switches here.
-[[gnu::always_inline]] inline Result<void> Scheduler::wake_and_block(Thread& t) {
+[[gnu::always_inline]] inline bool Scheduler::wake_and_wait(Thread& t) {
   // (`t` is blocked: its callers take it from a wait queue or a reply
   // capability; wake_then_block() checks.)
   Thread& self = *running_;
@@ -188,15 +195,15 @@ inline Result<void> Scheduler::block() {
   // queue behind equals).
   if ((t.pinned_ && t.cpu_ != cpu_) || self.interrupted_ || (ready_mask_ >> t.priority_) != 0)
       [[unlikely]]
-    return wake_then_block(t);
+    return wake_then_block(t).has_value();
   self.state_ = Thread::State::blocked;
   t.cpu_ = cpu_;
   ++hand_offs_;
   switch_to(self, t);
   if (!self.interrupted_) [[likely]]
-    return {};
+    return true;
   interrupted_wait(self);
-  return fail(Error::interrupted);
+  return false;
 }
 
 [[gnu::always_inline]] inline void Scheduler::switch_to(Thread& prev, Thread& next) {
