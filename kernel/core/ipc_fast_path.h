@@ -16,10 +16,10 @@
 // the scheduler cannot hand off (a partner pinned to another CPU, a ready
 // thread that outranks it, an interrupted caller).
 //
-// The arch layer sends IPC_CALL and IPC_REPLY_RECEIVE to ipc_syscall()
-// instead of syscall() (core/user_boundary.h), from an entry function of
-// their own: this code is inline there, and the other system calls keep
-// their small frame. Taken fast paths are counted
+// The arch layer sends IPC_CALL and IPC_REPLY_RECEIVE to ipc_call_syscall()
+// and ipc_reply_receive_syscall() instead of syscall()
+// (core/user_boundary.h), each from an entry function of its own: this code
+// is inline there, and the other system calls keep their small frame. Taken fast paths are counted
 // in activity::ipc_fast_paths.
 #pragma once
 #include <cstdint>
@@ -43,17 +43,19 @@ class IpcFastPath {
   static void give(const uint64_t* a, IpcState& to);
 };
 
-// syscall() for IPC_CALL and IPC_REPLY_RECEIVE.
-[[gnu::always_inline]] inline void ipc_syscall(uint64_t number, uint64_t* args,
-                                               SyscallResultRegs out,
-                                               recovery::RecoveryState& state) {
+// syscall() for IPC_CALL and for IPC_REPLY_RECEIVE, each from an entry of
+// its own.
+[[gnu::always_inline]] inline void ipc_call_syscall(uint64_t* args, SyscallResultRegs out,
+                                                    recovery::RecoveryState& state) {
   detail::run_syscall(
-      number, out, state, [&]() __attribute__((always_inline)) {
-        if (number == REBOUND_SYS_IPC_CALL)
-          IpcFastPath::call(args, out);
-        else
-          IpcFastPath::reply_receive(args, out);
-      });
+      REBOUND_SYS_IPC_CALL, out,
+      state, [&]() __attribute__((always_inline)) { IpcFastPath::call(args, out); });
+}
+[[gnu::always_inline]] inline void ipc_reply_receive_syscall(uint64_t* args, SyscallResultRegs out,
+                                                             recovery::RecoveryState& state) {
+  detail::run_syscall(
+      REBOUND_SYS_IPC_REPLY_RECEIVE, out,
+      state, [&]() __attribute__((always_inline)) { IpcFastPath::reply_receive(args, out); });
 }
 
 // No reference is taken: the endpoint outlives what the fast path does

@@ -174,15 +174,21 @@ extern "C" void aarch64_trap_user_svc(UserFrame* frame) {
 }
 
 // IPC_CALL and IPC_REPLY_RECEIVE (vectors.S sends them here): the same with
-// their fast path inline (core/ipc_fast_path.h), in a function of their
+// their fast path inline (core/ipc_fast_path.h), in functions of their
 // own, so that the other system calls keep the small frame of
 // aarch64_trap_user_svc.
 static_assert(REBOUND_SYS_IPC_CALL == 23 &&  // SYS_IPC_CALL in vectors.S
               REBOUND_SYS_IPC_REPLY_RECEIVE == REBOUND_SYS_IPC_CALL + 1);
-extern "C" void aarch64_trap_user_ipc(UserFrame* frame) {
+extern "C" void aarch64_trap_user_ipc_call(UserFrame* frame) {
   recovery::RecoveryState& state = core::enter_from_user();
   uint64_t* x = frame->regs.x;
-  core::ipc_syscall(x[8], x, {x[0], x[1], x[2]}, state);
+  core::ipc_call_syscall(x, {x[0], x[1], x[2]}, state);
+  core::before_user_return();
+}
+extern "C" void aarch64_trap_user_ipc_reply_receive(UserFrame* frame) {
+  recovery::RecoveryState& state = core::enter_from_user();
+  uint64_t* x = frame->regs.x;
+  core::ipc_reply_receive_syscall(x, {x[0], x[1], x[2]}, state);
   core::before_user_return();
 }
 

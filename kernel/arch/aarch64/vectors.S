@@ -295,7 +295,7 @@ fault_trampoline:
 #define ESR_EC_SHIFT 26
 #define ESR_EC_SVC64 0x15
 // REBOUND_SYS_IPC_CALL; it and REBOUND_SYS_IPC_REPLY_RECEIVE, the next,
-// enter through aarch64_trap_user_ipc (static_asserts in user_mode.cpp).
+// enter through functions of their own (static_asserts in user_mode.cpp).
 #define SYS_IPC_CALL 23
 
 // The rest of a full frame once x0 and x1 are saved.
@@ -352,7 +352,10 @@ el0_sync:
   mov x0, sp
   bl aarch64_trap_user_sync   // a user fault, or a trapped WFI/WFE (user_mode.cpp)
   b aarch64_return_to_user
-2:bl aarch64_trap_user_ipc    // the two IPC calls (user_mode.cpp)
+2:cbnz x1, 4f                // the two IPC calls (user_mode.cpp)
+  bl aarch64_trap_user_ipc_call
+  b 3b
+4:bl aarch64_trap_user_ipc_reply_receive
   b 3b
   .cfi_endproc
   .size el0_sync, . - el0_sync

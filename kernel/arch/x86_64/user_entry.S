@@ -166,7 +166,10 @@ x86_64_syscall_entry:
   mov %r11, FRAME_R11(%rsp)
   jmp x86_64_return_to_user
 2:.cfi_def_cfa %rsp, FRAME_SIZE + SYSCALL_ARGS
-  call x86_64_syscall_ipc     // user_mode.cpp: the same for the two IPC calls
+  je 5f                       // (the cmp's: rcx 1) user_mode.cpp: the two IPC calls
+  call x86_64_syscall_ipc_call
+  jmp 3b
+5:call x86_64_syscall_ipc_reply_receive
   jmp 3b
   .cfi_endproc
   .size x86_64_syscall_entry, . - x86_64_syscall_entry

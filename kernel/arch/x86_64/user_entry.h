@@ -15,7 +15,7 @@
 #define SYSCALL_ARGS 64
 
 // REBOUND_SYS_IPC_CALL; it and REBOUND_SYS_IPC_REPLY_RECEIVE, the next,
-// enter through x86_64_syscall_ipc (static_asserts in user_mode.cpp).
+// enter through functions of their own (static_asserts in user_mode.cpp).
 #define X86_SYS_IPC_CALL 23
 
 // RFLAGS on entering user mode: interrupts enabled (and the always-one bit).

@@ -155,14 +155,19 @@ extern "C" void x86_64_syscall(TrapFrame* frame, const uint64_t* args, uint64_t 
 }
 
 // IPC_CALL and IPC_REPLY_RECEIVE (user_entry.S sends them here): the same
-// with their fast path inline (core/ipc_fast_path.h), in a function of
+// with their fast path inline (core/ipc_fast_path.h), in functions of
 // their own, so that the other system calls keep the small frame of
 // x86_64_syscall.
 static_assert(X86_SYS_IPC_CALL == REBOUND_SYS_IPC_CALL &&
               REBOUND_SYS_IPC_REPLY_RECEIVE == REBOUND_SYS_IPC_CALL + 1);
-extern "C" void x86_64_syscall_ipc(TrapFrame* frame, uint64_t* args, uint64_t number) {
+extern "C" void x86_64_syscall_ipc_call(TrapFrame* frame, uint64_t* args) {
   recovery::RecoveryState& state = core::enter_from_user();
-  core::ipc_syscall(number, args, {frame->rax, frame->rdx, frame->r8}, state);
+  core::ipc_call_syscall(args, {frame->rax, frame->rdx, frame->r8}, state);
+  arch::x86_64::prepare_syscall_return(*frame);
+}
+extern "C" void x86_64_syscall_ipc_reply_receive(TrapFrame* frame, uint64_t* args) {
+  recovery::RecoveryState& state = core::enter_from_user();
+  core::ipc_reply_receive_syscall(args, {frame->rax, frame->rdx, frame->r8}, state);
   arch::x86_64::prepare_syscall_return(*frame);
 }
 
