@@ -1,5 +1,7 @@
 #include "runtime/serve.h"
 
+#include <new>
+
 #include "lib/log.h"
 #include "recovery/catch_unwind.h"
 #include "recovery/fault_injection.h"
@@ -48,7 +50,9 @@ Error serve(rebound_handle endpoint, Server& owner, RetryPolicy policy) {
     const uint64_t beat = beats.load(std::memory_order_relaxed);
     beats.store(beat + 1, std::memory_order_relaxed);
     rb_message* reply = m == &messages[0] ? &messages[1] : &messages[0];
-    *reply = handle_with_retries(owner, *m, policy);
+    // Made in place (a prvalue initializing the object: no copy, as an
+    // assignment would make); rb_message is plain data.
+    ::new (static_cast<void*>(reply)) rb_message(handle_with_retries(owner, *m, policy));
     beats.store(beat + 2, std::memory_order_relaxed);
     if (m->handle != 0) RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, m->handle);
     if (!owner.state_ok()) [[unlikely]] {
