@@ -12,15 +12,16 @@
 // capability), so either path may wake a thread that waits in the other.
 // Everything else -- a handle to move, an error to report, no partner
 // waiting, a closed endpoint, more callers queued -- goes to the slow path
-// (syscalls::sys_ipc_call, sys_ipc_reply_receive), and so does everything
-// the scheduler cannot hand off (a partner pinned to another CPU, a ready
-// thread that outranks it, an interrupted caller).
+// (syscalls::sys_ipc_call, sys_ipc_reply_receive); where the scheduler
+// cannot hand off (a partner pinned to another CPU, a ready thread that
+// outranks it, an interrupted caller), it wakes the partner and blocks, as
+// the slow path does.
 //
 // The arch layer sends IPC_CALL and IPC_REPLY_RECEIVE to ipc_call_syscall()
 // and ipc_reply_receive_syscall() instead of syscall()
-// (core/user_boundary.h), each from an entry function of its own: this code
-// is inline there, and the other system calls keep their small frame. Taken fast paths are counted
-// in activity::ipc_fast_paths.
+// (core/user_boundary.h), each from an entry function of its own: this
+// code is inline there, and the other system calls keep their small frame.
+// Taken fast paths are counted in activity::ipc_fast_paths.
 #pragma once
 #include <cstdint>
 
@@ -44,7 +45,7 @@ class IpcFastPath {
 };
 
 // syscall() for IPC_CALL and for IPC_REPLY_RECEIVE, each from an entry of
-// its own.
+// its own. (The lambdas are inline too: their bodies are the fast path.)
 [[gnu::always_inline]] inline void ipc_call_syscall(uint64_t* args, SyscallResultRegs out,
                                                     recovery::RecoveryState& state) {
   detail::run_syscall(

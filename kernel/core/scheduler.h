@@ -109,7 +109,8 @@ class Scheduler {
 
   unsigned ready_count() const;
   uint64_t switches() const { return switches_; }
-  // Switches that were hand-offs (wake_and_block), among switches().
+  // Switches that were hand-offs (wake_and_wait, wake_and_block), among
+  // switches().
   uint64_t hand_offs() const { return hand_offs_; }
   // Threads made ready here by another CPU, and threads this CPU stole.
   uint64_t remote_wakeups() const { return remote_wakeups_; }
