@@ -3,13 +3,7 @@
 
 The kernel must not touch FP/SIMD state (it belongs to user programs, and a
 throw must not clobber it), so no such instruction may exist anywhere in the
-image: ours, the unwinder's, libsupc++'s or libgcc's.
-
-x86_64's .boot section is skipped: it holds boot.S's 32-bit entry code, which
-objdump decodes as 64-bit code, so its constants (page-table addresses, MSR
-numbers) come out as whatever instructions their bytes spell -- x87 ones
-included, depending on where the linker put things. It is hand-written
-assembly that uses no FP/SIMD."""
+image: ours, the unwinder's, libsupc++'s or libgcc's."""
 import re
 import subprocess
 import sys
@@ -23,30 +17,47 @@ PATTERNS = {
 }
 
 
-def main():
-    if len(sys.argv) != 4:
-        sys.exit("usage: check_no_fp.py ARCH OBJDUMP FILE")
-    arch, objdump, path = sys.argv[1:]
-    dis = subprocess.run([objdump, "-d", "--no-show-raw-insn", path], check=True,
-                         stdout=subprocess.PIPE).stdout.decode()
-    function, bad, section = "?", [], ""
-    for line in dis.splitlines():
+# Functions that are 32-bit code in a 64-bit image (x86_64: the multiboot
+# entry in boot.S): a 64-bit disassembly misreads them -- their 32-bit
+# address operands become other instructions, by chance x87 ones -- so they
+# are checked in a 32-bit disassembly instead.
+CODE32 = {"x86_64": {"_start"}}
+
+
+def disassemble(objdump, path, options=()):
+    return subprocess.run([objdump, "-d", "--no-show-raw-insn", *options, path], check=True,
+                          stdout=subprocess.PIPE).stdout.decode().splitlines()
+
+
+def scan(arch, lines, keep):
+    """(FP/SIMD lines, instruction count) of the functions for which keep(name) holds."""
+    function, bad, count = "?", [], 0
+    for line in lines:
         m = re.match(r"^[0-9a-f]+ <(.*)>:$", line)
-        s = re.match(r"^Disassembly of section (\S+):$", line)
-        if s:
-            section = s.group(1)
-        elif arch == "x86_64" and section == ".boot":
-            continue
-        elif m:
+        if m:
             function = m.group(1)
-        else:
+        elif keep(function):
+            if re.match(r"^\s*[0-9a-f]+:\t", line):
+                count += 1
             # Symbol names (<...>) and comments are not operands.
             insn = re.sub(r"<[^>]*>|//.*|#.*", "", line)
             if PATTERNS[arch].search(insn):
                 bad.append(f"{function}: {line.strip()}")
+    return bad, count
+
+
+def main():
+    if len(sys.argv) != 4:
+        sys.exit("usage: check_no_fp.py ARCH OBJDUMP FILE")
+    arch, objdump, path = sys.argv[1:]
+    code32 = CODE32.get(arch, set())
+    bad, count = scan(arch, disassemble(objdump, path), lambda f: f not in code32)
+    if code32:
+        bad32, count32 = scan(arch, disassemble(objdump, path, ["-M", "i386"]),
+                              lambda f: f in code32)
+        bad, count = bad + bad32, count + count32
     for b in bad[:40]:
         print(b)
-    count = sum(1 for line in dis.splitlines() if re.match(r"^\s*[0-9a-f]+:\t", line))
     print(f"{path}: {count} instructions, {len(bad)} FP/SIMD")
     sys.exit(1 if bad or count == 0 else 0)
 
