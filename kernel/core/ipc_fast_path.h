@@ -103,7 +103,14 @@ class IpcFastPath {
   me.regs = nullptr;
   if (!woken || me.failed) [[unlikely]] {
     me.handle = {};  // a reply's, as in Endpoint::call
-    detail::put_result(out, fail(woken ? me.error : Error::interrupted));
+    Error e = woken ? me.error : Error::interrupted;
+    // Its server went with the endpoint: the caller hears why, as in
+    // Endpoint::call. (`ep` was not held: found again, if its handle is.)
+    if (e == Error::peer_closed) {
+      if (Endpoint* again = endpoint(self, a, REBOUND_RIGHT_CALL); again && again->closed_)
+        e = again->close_reason_;
+    }
+    detail::put_result(out, fail(e));
     return;
   }
   detail::put_result(out, syscalls::message_out(a, me.message, self));

@@ -42,7 +42,6 @@ struct [[gnu::packed]] TssWithIoBitmap {
   uint8_t io_bitmap_end;
 };
 constexpr uint16_t kIoBitmapOffset = sizeof(Tss);
-constexpr uint16_t kNoIoBitmap = 0xffff;  // beyond the limit: every port faults
 
 struct [[gnu::packed]] DescriptorPointer {
   uint16_t limit;
@@ -130,5 +129,6 @@ void set_io_bitmap_active(bool active) {
 bool io_bitmap_active() { return this_cpu_state().tss.tss.io_bitmap_offset == kIoBitmapOffset; }
 
 static_assert(offsetof(Tss, rsp) == kTssRsp0);
+static_assert(offsetof(Tss, io_bitmap_offset) == kTssIoBitmapOffset);
 
 }  // namespace arch::x86_64

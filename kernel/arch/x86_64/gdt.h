@@ -31,6 +31,10 @@ void gdt_init();
 // from user mode, is in a TSS (gdt_init points core::CpuLocal::tss at this
 // CPU's; arch::set_kernel_entry_stack writes it).
 constexpr unsigned kTssRsp0 = 4;
+// Where the I/O bitmap's offset is in a TSS, and the offset that means none
+// (beyond the limit: every port faults); load_user_space writes it.
+constexpr unsigned kTssIoBitmapOffset = 102;
+constexpr uint16_t kNoIoBitmap = 0xffff;
 
 // This CPU's I/O permission bitmap (a set bit denies its port to user mode)
 // and whether its TSS uses it: while not, every port access from user mode

@@ -24,6 +24,11 @@ inline void load_user_space(uint64_t root, uint16_t asid, uint64_t) {
   }
   x86_64::write_cr3(root);  // (no PCIDs: flushes the user TLB entries)
   x86_64::note_loaded_space(asid);
+  // No I/O bitmap: the next space's ports, if any, on its first use
+  // (io_permission.h) -- never the previous space's.
+  const uint16_t none = x86_64::kNoIoBitmap;
+  __builtin_memcpy(static_cast<char*>(core::this_cpu().tss) + x86_64::kTssIoBitmapOffset, &none,
+                   sizeof none);
 }
 
 }  // namespace arch
