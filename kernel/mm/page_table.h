@@ -141,12 +141,25 @@ class PageTableOf {
     return {};
   }
 
-  Result<void> unmap(uintptr_t va, size_t size) {
+  // Which tables an unmap frees: those it leaves empty, or none (for a
+  // range that is mapped again and again: the kernel's windows).
+  enum class Tables : uint8_t { free_empty, keep };
+
+  Result<void> unmap(uintptr_t va, size_t size, Tables tables = Tables::free_empty) {
     lib::LockGuard guard(lock_);
     if (!aligned(va, 0, size)) return fail(Error::invalid_argument);
     TRY(checked, check_mapped(va, size));
     (void)checked;
-    clear_range(va, size);
+    clear_range(va, size, tables);
+    return {};
+  }
+
+  // Unmaps whatever is mapped in [va, va+size), holes allowed, and frees
+  // the tables left empty (those an unmap with Tables::keep kept, too).
+  Result<void> discard(uintptr_t va, size_t size) {
+    lib::LockGuard guard(lock_);
+    if (!aligned(va, 0, size)) return fail(Error::invalid_argument);
+    clear_range(va, size, Tables::free_empty);
     return {};
   }
 
@@ -233,13 +246,14 @@ class PageTableOf {
     return true;
   }
 
-  // Clears every leaf in [va, va+size) and frees the tables left empty.
-  void clear_range(uintptr_t va, size_t size) {
-    if (size != 0) clear(root_, 0, va, va + size - 1);
+  // Clears every leaf in [va, va+size) and frees the tables left empty
+  // (unless told to keep them).
+  void clear_range(uintptr_t va, size_t size, Tables tables = Tables::free_empty) {
+    if (size != 0) clear(root_, 0, va, va + size - 1, tables);
   }
 
   // Returns true if `table` (below the root) is empty afterwards.
-  bool clear(PhysAddr table, unsigned level, uintptr_t first, uintptr_t last) {
+  bool clear(PhysAddr table, unsigned level, uintptr_t first, uintptr_t last, Tables tables) {
     uint64_t* entries = memory_->entries(table);
     const uintptr_t span = uintptr_t{1} << level_shift(level);
     for (uintptr_t va = first;;) {
@@ -249,7 +263,8 @@ class PageTableOf {
         if (level + 1 == kLevels) {
           e = 0;
           memory_->invalidate(va, asid_);
-        } else if (Format::is_table(e, level) && clear(Format::address(e), level + 1, va, end) &&
+        } else if (Format::is_table(e, level) &&
+                   clear(Format::address(e), level + 1, va, end, tables) &&
                    (level > 0 || owns_root_)) {
           const PhysAddr child = Format::address(e);
           e = 0;
@@ -260,7 +275,7 @@ class PageTableOf {
       if (end == last) break;
       va = end + 1;
     }
-    if (level == 0) return false;  // the root stays
+    if (level == 0 || tables == Tables::keep) return false;  // the root stays; so do kept ones
     for (unsigned i = 0; i < kEntriesPerTable; ++i) {
       if (entries[i] != 0) return false;
     }

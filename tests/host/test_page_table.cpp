@@ -169,6 +169,33 @@ TYPED_TEST(PageTableTest, PartialUnmapKeepsSharedTables) {
   EXPECT_EQ(this->mem.live_tables, 4);
 }
 
+// A window the kernel maps into again and again keeps its tables between
+// uses; discard() frees them, and unmaps what is left, holes and all.
+TYPED_TEST(PageTableTest, UnmapCanKeepTablesAndDiscardFreesThem) {
+  using Tables = typename TestFixture::Table::Tables;
+  auto& pt = *this->pt;
+  ASSERT_TRUE(pt.map(kUserVa, 0x800000, 2 * kPageSize, perm::read | perm::user).has_value());
+  EXPECT_EQ(this->mem.live_tables, 4);
+  this->mem.invalidated.clear();
+  ASSERT_TRUE(pt.unmap(kUserVa, 2 * kPageSize, Tables::keep).has_value());
+  EXPECT_FALSE(pt.query(kUserVa).has_value());
+  EXPECT_FALSE(pt.query(kUserVa + kPageSize).has_value());
+  EXPECT_EQ(this->mem.invalidated.size(), 2u);  // the pages, no table
+  EXPECT_EQ(this->mem.live_tables, 4);
+  // Mapping there again needs no new table.
+  ASSERT_TRUE(
+      pt.map(kUserVa + kPageSize, 0x900000, kPageSize, perm::read | perm::user).has_value());
+  EXPECT_EQ(this->mem.live_tables, 4);
+  EXPECT_EQ(pt.unmap(kUserVa, 2 * kPageSize, Tables::keep).error(), Error::not_found);
+  // discard: unmaps the page that is there, and the empty tables go.
+  ASSERT_TRUE(pt.discard(kUserVa, 64 * kPageSize).has_value());
+  EXPECT_FALSE(pt.query(kUserVa + kPageSize).has_value());
+  EXPECT_EQ(this->mem.live_tables, 1);
+  EXPECT_EQ(pt.table_frames(), 1u);
+  EXPECT_EQ(pt.discard(kUserVa + 1, kPageSize).error(), Error::invalid_argument);
+  ASSERT_TRUE(pt.discard(kUserVa, kPageSize).has_value());  // nothing there: fine
+}
+
 TYPED_TEST(PageTableTest, ProtectChangesPermissionsOnlyWhenAllMapped) {
   auto& pt = *this->pt;
   ASSERT_TRUE(pt.map(kUserVa, 0x800000, 2 * kPageSize, perm::read | perm::write).has_value());
