@@ -100,6 +100,11 @@ Result<uintptr_t> AddressSpace::place(uintptr_t address, size_t size) const {
 }
 
 void AddressSpace::release_pages(const Region& r) {
+  if (r.kind == Kind::window) {
+    // Nothing there is this space's; the tables kept for it go too.
+    KASSERT(table_.discard(r.start, r.end - r.start).has_value());
+    return;
+  }
   for (uintptr_t p = r.start; p < r.end; p += kPage) {
     const auto m = table_.query(p);
     if (!m) continue;
@@ -122,15 +127,16 @@ Result<uintptr_t> AddressSpace::map_anonymous(uintptr_t address, size_t size, mm
 }
 
 Result<uintptr_t> AddressSpace::map_memory(uintptr_t address, Ref<MemoryObject> memory,
-                                           size_t offset, size_t size, mm::Perms perms) {
+                                           size_t offset, size_t size, mm::Perms perms,
+                                           Placer placer) {
   if (!memory || size == 0 || !page_aligned(address) || !page_aligned(offset) ||
       !page_aligned(size) || !valid_perms(perms))
     return fail(Error::invalid_argument);
   if (offset > memory->size() || size > memory->size() - offset) return fail(Error::out_of_range);
   lib::LockGuard guard(lock_);
   TRY(at, place(address, size));
-  TRY(index,
-      insert(Region{at, at + size, perms, Kind::shared, 0, std::move(memory), offset / kPage}));
+  TRY(index, insert(Region{at, at + size, perms, Kind::shared, 0, std::move(memory), offset / kPage,
+                           placer}));
   (void)index;
   return at;
 }
@@ -151,10 +157,11 @@ Result<uintptr_t> AddressSpace::map_physical(uintptr_t address, mm::PhysAddr phy
   return at;
 }
 
-Result<void> AddressSpace::unmap(uintptr_t address, size_t size) {
+Result<void> AddressSpace::unmap(uintptr_t address, size_t size, Placer placer) {
   lib::LockGuard guard(lock_);
   for (unsigned i = 0; i < count_; ++i) {
     if (regions_[i].start != address || regions_[i].end - regions_[i].start != size) continue;
+    if (placer == Placer::user && !regions_[i].user_may_change()) return fail(Error::access_denied);
     release_pages(regions_[i]);
     remove(i);
     return {};
@@ -168,6 +175,7 @@ Result<void> AddressSpace::protect(uintptr_t address, size_t size, mm::Perms per
   Region* r = find(address);
   if (r == nullptr || r->start != address || r->end - r->start != size)
     return fail(Error::not_found);
+  if (!r->user_may_change()) return fail(Error::access_denied);
   r->perms = perms;
   // Device registers stay device memory (uncached, never executable).
   const mm::Perms kept = r->kind == Kind::physical ? mm::perm::device : 0;
