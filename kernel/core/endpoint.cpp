@@ -1,5 +1,6 @@
 #include "core/endpoint.h"
 
+#include "core/ipc_bulk.h"
 #include "core/scheduler.h"
 #include "core/thread.h"
 
@@ -13,6 +14,7 @@ namespace {
 bool still_waiting(const Thread& caller) { return !caller.interrupted(); }
 
 void fail_call(Thread& t) {
+  bulk::answered(t);  // what it lent is out of the server's reach first
   if (!still_waiting(t)) return;
   t.ipc().failed = true;
   t.ipc().error = Error::peer_closed;
@@ -86,6 +88,7 @@ Result<Message> Endpoint::receive() {
 Thread* Endpoint::give_reply(IpcState& me, const Message& m, MovedHandle handle) {
   if (!me.reply_to) return nullptr;
   const Ref<Thread> caller = std::move(me.reply_to);
+  bulk::answered(*caller);                      // what it lent is out of the server's reach first
   if (!still_waiting(*caller)) return nullptr;  // (the handle closes on the way out)
   caller->ipc().message = m;
   if (handle) caller->ipc().handle = std::move(handle);

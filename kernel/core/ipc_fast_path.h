@@ -28,6 +28,7 @@
 #include "arch/ipc_registers.h"
 #include "core/activity.h"
 #include "core/endpoint.h"
+#include "core/ipc_bulk.h"
 #include "core/scheduler.h"
 #include "core/syscalls/ipc.h"
 #include "core/user_boundary.h"
@@ -94,6 +95,9 @@ class IpcFastPath {
   IpcState& s = server.ipc();
   give(a, s);
   s.reply_to = Ref<Thread>(&self);
+  // Its receive record, if it has one, says this call's (IPC_CALL lends
+  // nothing -- only IPC_CALL_GRANT does, on the slow path -- so it cannot fail).
+  (void)bulk::received(server);
   IpcState& me = self.ipc();
   me.failed = false;
   me.regs = a;
@@ -132,6 +136,7 @@ class IpcFastPath {
     return;
   }
   ++activity::ipc_fast_paths;
+  bulk::answered(*caller);  // what it lent is out of this thread's reach first
   give(a, caller->ipc());
   me.reply_to.reset();  // the caller keeps itself while it is blocked
   me.failed = false;

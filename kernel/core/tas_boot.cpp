@@ -48,4 +48,6 @@ void start_tas(bool test_build) {
 
 const Ref<Endpoint>& name_service() { return g_names; }
 
+AddressSpace* tas_space() { return g_tas ? g_tas->space() : nullptr; }
+
 }  // namespace core

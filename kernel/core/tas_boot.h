@@ -6,6 +6,7 @@
 // service, a ping answered once every server is up, moves the device
 // capability (core/device_control.h) to the TAS.
 #pragma once
+#include "core/address_space.h"
 #include "core/endpoint.h"
 
 namespace core {
@@ -17,5 +18,8 @@ void start_tas(bool test_build);
 
 // The name service, or null if the TAS did not start.
 const Ref<Endpoint>& name_service();
+
+// The TAS's address space, or null if the TAS did not start or has ended.
+AddressSpace* tas_space();
 
 }  // namespace core

@@ -3,6 +3,7 @@
 #include "arch/arch.h"
 #include "core/big_kernel_lock.h"
 #include "core/endpoint.h"
+#include "core/ipc_bulk.h"
 #include "core/process.h"
 #include "core/scheduler.h"
 #include "recovery/catch_unwind.h"
@@ -67,6 +68,7 @@ void Thread::start(void* self) {
 
 void Thread::exit_current(const ExitStatus& status) {
   Endpoint::abandon_reply(current_thread().ipc());  // its caller must not wait forever
+  bulk::thread_ending(current_thread());
   if (Process* p = current_thread().process()) p->thread_ended(current_thread(), status);
   Scheduler::current().exit(status);
 }

@@ -13,12 +13,14 @@
 #include "core/wait_queue.h"
 #include "lib/intrusive_list.h"
 #include "lib/object_count.h"
+#include "mm/box.h"
 #include "mm/kernel_stack.h"
 #include "recovery/recovery_state.h"
 
 namespace core {
 
 class Process;
+struct ThreadBulk;  // core/ipc_bulk.h
 
 class Thread final : public KernelObject {
  public:
@@ -52,6 +54,10 @@ class Thread final : public KernelObject {
   Process* process() const { return process_.get(); }
   // Its IPC message and reply capability (core/endpoint.h).
   IpcState& ipc() { return ipc_; }
+  // Its message buffer and grants (core/ipc_bulk.h), made when first needed:
+  // nullptr until then.
+  ThreadBulk* bulk() const { return bulk_.get(); }
+  Result<ThreadBulk*> make_bulk();
   // It is being killed, with its process or alone (THREAD_KILL): every wait
   // of this thread fails at once with Error::interrupted
   // (Scheduler::interrupt), so that it reaches the user/kernel boundary and
@@ -98,6 +104,7 @@ class Thread final : public KernelObject {
   lib::ListNode process_node_;  // on its process's list, from thread_started to thread_ended
   UserEntry user_entry_{};
   IpcState ipc_;
+  mm::Box<ThreadBulk> bulk_;
   lib::Counted<REBOUND_OBJECT_THREAD> counted_;
 };
 

@@ -62,8 +62,15 @@ constinit const Handler detail::kSyscallTable[REBOUND_SYS_COUNT] = {
     syscalls::sys_io_ports_allow,
     syscalls::sys_ipc_reply_save,
     syscalls::sys_ipc_reply_send,
+    // 47-49: not assigned yet.
+    syscalls::sys_unassigned,
+    syscalls::sys_unassigned,
+    syscalls::sys_unassigned,
+    syscalls::sys_ipc_buffer,
+    syscalls::sys_ipc_call_grant,
 };
-static_assert(REBOUND_SYS_INTERRUPT_CREATE == 40 && REBOUND_SYS_COUNT == 47,
+static_assert(REBOUND_SYS_INTERRUPT_CREATE == 40 && REBOUND_SYS_IPC_BUFFER == 50 &&
+                  REBOUND_SYS_COUNT == 52,
               "the table above lists every number in order");
 
 // Cold: a fault caught in a system call (the common path is inline in

@@ -65,6 +65,7 @@ int main(int argc, char** argv) {
       case REBOUND_SYS_DEBUG_INJECT: n = REBOUND_SYS_NULL; break;  /* not a fuzz target */
       case REBOUND_SYS_FAULT_HANDLER_SET: break; /* unset again below */
       case REBOUND_SYS_IPC_CALL:
+      case REBOUND_SYS_IPC_CALL_GRANT:
       case REBOUND_SYS_IPC_RECEIVE:
       case REBOUND_SYS_IPC_REPLY_RECEIVE: /* a live endpoint nobody serves would block us */
         a[0] = (a[0] & 0x1ff) | 0x7ff00000ull; /* a bad or stale handle */

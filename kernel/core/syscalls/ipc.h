@@ -4,6 +4,7 @@
 #pragma once
 #include "arch/ipc_registers.h"
 #include "core/endpoint.h"
+#include "core/ipc_bulk.h"
 #include "core/ipc_state.h"
 #include "core/syscalls/syscall.h"
 
@@ -50,10 +51,21 @@ inline Message message_in(Args a) {
   return Values{m.words[0], m.words[1]};
 }
 
-// message_out() of a request: one this server thread could not take in
-// fails its caller at once.
+// A request whose grant could not be mapped is refused whole: its handle
+// closes, and its caller fails.
+[[gnu::cold, gnu::noinline]] inline Result<Values> refuse_request(Error e, Thread& self) {
+  self.ipc().handle = {};
+  Endpoint::abandon_reply(self.ipc());
+  return fail(e);
+}
+
+// message_out() of a request, after what came with it beside the words
+// (core/ipc_bulk.h): one this server thread could not take in fails its
+// caller at once.
 [[gnu::always_inline]] inline Result<Values> request_out(Args a, const Message& request,
                                                          Thread& self = current_thread()) {
+  if (auto lent = bulk::received(self); !lent) [[unlikely]]
+    return refuse_request(lent.error(), self);
   auto r = message_out(a, request, self);
   if (!r) [[unlikely]]
     Endpoint::abandon_reply(self.ipc());
