@@ -48,6 +48,16 @@ enum rebound_echo_op {
                                   (each returns its count of names), and the time they took */
   REBOUND_ECHO_KEEP = 5,       /* (KiB, up to 8192) -> (): keeps that much memory, written,
                                   in its state (replacing what it kept before) */
+  /* Bulk data (ipc_bulk.h). The checksum is the wrapping sum of the data's
+     64-bit little-endian words, the last one zero-padded. */
+  REBOUND_ECHO_BUFFER = 6,     /* (n <= 4096) -> (checksum): of the first n bytes of the
+                                  caller's message buffer, which it then reverses in place;
+                                  not_found if the caller has no buffer */
+  REBOUND_ECHO_GRANT_SUM = 7,  /* () -> (checksum, size) of the memory the call lends
+                                  (IPC_CALL_GRANT); not_found without a grant */
+  REBOUND_ECHO_GRANT_FILL = 8, /* (byte) -> (): fills the memory the call lends with `byte`;
+                                  not_found without a grant; a read-only grant faults at the
+                                  first store: server_fault */
 };
 
 /* Fault injection in the TAS ("faults"; test builds only). */

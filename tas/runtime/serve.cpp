@@ -5,6 +5,7 @@
 #include "lib/log.h"
 #include "recovery/catch_unwind.h"
 #include "recovery/fault_injection.h"
+#include "runtime/bulk.h"
 #include "runtime/thread.h"
 
 namespace tas {
@@ -30,6 +31,10 @@ rb_message handle_with_retries(Server& owner, rb_message& request, RetryPolicy p
 }
 
 Error serve(rebound_handle endpoint, Server& owner, RetryPolicy policy) {
+  // Requests may come with a payload page or a grant (bulk.h); without a
+  // buffer this thread could not find them, but it serves the rest.
+  if (auto b = enable_bulk(); !b)
+    KLOG_WARN("tas: %s: no message buffer (%s)", owner.name(), rebound::to_string(b.error()));
   // Two messages take turns: the reply goes out from one and the next
   // request comes into it, while the other takes the next reply.
   rb_message messages[2]{};

@@ -15,12 +15,16 @@ namespace mm {
 class Heap;
 }
 
+struct rebound_ipc_record;
+
 namespace tas {
 
 struct ThreadBlock {
   recovery::RecoveryState recovery;  // catch_unwind regions, exception globals
   mm::Heap* heap = nullptr;          // where operator new allocates (nullptr: the runtime's)
   const char* name = "main";
+  // Its message buffer's receive record (bulk.h), once it has one.
+  const volatile rebound_ipc_record* ipc_record = nullptr;
 };
 
 namespace detail {

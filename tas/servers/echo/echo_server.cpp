@@ -2,7 +2,11 @@
 
 #include "rebound/diagnostics.h"
 #include "recovery/fault_injection.h"
+#include "runtime/bulk.h"
 #include "runtime/call.h"
+extern "C" {
+#include "rb_bulk.h"
+}
 
 namespace tas {
 namespace {
@@ -31,6 +35,9 @@ rb_message EchoServer::handle(rb_message& request) {
     case REBOUND_ECHO_STATS: return stats();
     case REBOUND_ECHO_PEER_CALLS: return peer_calls(request.w[1]);
     case REBOUND_ECHO_KEEP: return keep(request.w[1]);
+    case REBOUND_ECHO_BUFFER: return buffer(request.w[1]);
+    case REBOUND_ECHO_GRANT_SUM: return grant_sum();
+    case REBOUND_ECHO_GRANT_FILL: return grant_fill(request.w[1]);
     default: return status_reply(Error::invalid_argument);
   }
 }
@@ -90,6 +97,51 @@ rb_message EchoServer::peer_calls(uint64_t n) {
     return status_reply(static_cast<Error>(e));
   return ok_reply(after.syscalls - before.syscalls, after.space_switches - before.space_switches,
                   names, elapsed);
+}
+
+// The payload is the caller's page, mapped here for good: no copy either way.
+rb_message EchoServer::buffer(uint64_t n) {
+  const Bytes payload = request_bulk().buffer;
+  if (!payload) return status_reply(Error::not_found);
+  if (n > payload.size) return status_reply(Error::invalid_argument);
+  if (n % 8 != 0) {
+    const uint64_t sum = rb_checksum(payload.data, n);
+    rb_reverse(payload.data, n);
+    return ok_reply(sum);
+  }
+  // Whole words (the page is aligned): one pass, each word read and written once.
+  auto* w = reinterpret_cast<uint64_t*>(payload.data);
+  uint64_t sum = 0;
+  size_t i = 0, j = n / 8;
+  for (; i + 1 < j; ++i) {
+    const uint64_t a = w[i], b = w[--j];
+    sum += a + b;
+    w[i] = __builtin_bswap64(b);
+    w[j] = __builtin_bswap64(a);
+  }
+  if (i + 1 == j) {  // the middle word of an odd count
+    sum += w[i];
+    w[i] = __builtin_bswap64(w[i]);
+  }
+  return ok_reply(sum);
+}
+
+rb_message EchoServer::grant_sum() {
+  const Bytes lent = request_bulk().grant;
+  if (!lent) return status_reply(Error::not_found);
+  return ok_reply(rb_checksum(lent.data, lent.size), lent.size);
+}
+
+// Writes whatever the rights: the kernel maps a read-only grant read-only,
+// so the first store faults, the fault becomes an exception
+// (runtime/cpu_faults.h), and the request fails after its tries -- which is
+// how a client sees that the TAS cannot write what it lent read-only.
+rb_message EchoServer::grant_fill(uint64_t byte) {
+  const Bytes lent = request_bulk().grant;
+  if (!lent) return status_reply(Error::not_found);
+  volatile uint8_t* p = lent.data;  // real stores, each of which may fault
+  for (size_t i = 0; i < lent.size; ++i) p[i] = static_cast<uint8_t>(byte);
+  return ok_reply();
 }
 
 }  // namespace tas

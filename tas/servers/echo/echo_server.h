@@ -2,9 +2,11 @@
 // benchmarks of user -> TAS IPC, of request recovery (WORK allocates on its
 // heap, then passes the fault site "echo.work"), and of in-TAS calls
 // (PEER_CALLS calls the name server directly and reports the kernel's
-// counters across the calls). Its state -- a count of requests kept twice,
-// and memory it was asked to keep -- is what the supervisor's tests corrupt
-// and watch being released. Protocol: abi/rebound/services.h.
+// counters across the calls), and of bulk data: the caller's message buffer
+// (BUFFER) and memory lent with a call (GRANT_SUM, GRANT_FILL), read and
+// written in place. Its state -- a count of requests kept twice, and memory
+// it was asked to keep -- is what the supervisor's tests corrupt and watch
+// being released. Protocol: abi/rebound/services.h.
 #pragma once
 #include "runtime/serve.h"
 #include "servers/names/name_server.h"
@@ -26,6 +28,9 @@ class EchoServer final : public Server {
   rb_message stats();
   rb_message peer_calls(uint64_t n);
   rb_message keep(uint64_t kib);
+  rb_message buffer(uint64_t n);
+  rb_message grant_sum();
+  rb_message grant_fill(uint64_t byte);
 
   NameServer& peer_;
   // Requests handled, and its complement: a pair that only corruption
