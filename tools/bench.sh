@@ -36,6 +36,10 @@ labels = {
     "user_spawn_exit_wait": "spawn + exit + wait of a process from an ELF in memory",
     "user_ipc_round_trip": "IPC call + reply, 6 words, another process",
     "tas_ipc_round_trip": "IPC round trip user -> TAS echo server, 6 words",
+    "tas_buffer_round_trip_0": "user -> TAS echo via the message buffer, 0 bytes",
+    "tas_buffer_round_trip_4k": "... 4 KiB payload (checksummed, reversed in place)",
+    "tas_grant_round_trip_4k": "user -> TAS echo lending 4 KiB (mapped, revoked)",
+    "tas_grant_round_trip_64k": "user -> TAS echo lending 64 KiB (16 pages)",
     "tas_in_tas_call": "in-TAS call: one server into another (C++ call)",
 }
 for a in archs:
