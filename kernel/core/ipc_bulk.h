@@ -8,7 +8,8 @@
 //   - when a server thread has taken a call in (its reply_to names the
 //     caller) and before it returns to user mode: bulk::received(server);
 //   - whenever a server thread's reply_to is given up (the reply, or the
-//     call failed), before the caller can run: bulk::answered(caller);
+//     call failed), before the caller can run: bulk::answered(caller); when
+//     it is saved for later (IPC_REPLY_SAVE): bulk::reply_saved(caller);
 //   - when a thread ends: bulk::thread_ending(thread).
 #pragma once
 #include <optional>
@@ -52,6 +53,12 @@ inline void answered(Thread& caller) {
   if (caller.bulk() != nullptr) [[unlikely]]
     detail::answered_slow(caller);
 }
+
+// The reply `caller` is owed was saved (IPC_REPLY_SAVE): its grant ends
+// now. The grant window is the receiving thread's, and it takes its next
+// call in at once; a deferred reply answers with words (and, from the TAS,
+// through the caller's message buffer, which stays).
+inline void reply_saved(Thread& caller) { answered(caller); }
 
 // `t` is ending: its buffer and grant window go (what it lends as a caller
 // stays until its server answers).

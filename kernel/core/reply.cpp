@@ -1,5 +1,6 @@
 #include "core/reply.h"
 
+#include "core/ipc_bulk.h"
 #include "core/scheduler.h"
 #include "core/thread.h"
 
@@ -14,6 +15,7 @@ Result<Ref<Reply>> Reply::take_owed() {
   if (!me.reply_to) return fail(Error::not_found);
   TRY(reply, make_object<Reply>());
   reply->caller_ = std::move(me.reply_to);
+  bulk::reply_saved(*reply->caller_);  // its grant leaves this thread's window now
   return reply;
 }
 

@@ -98,6 +98,19 @@ static void serve_with(const char* mode) {
     m = (struct rb_message){{0, rb_checksum((const void*)lent, size), size, 0, 0, 0}, 0};
     rb_exit((int)rb_ipc(REBOUND_SYS_IPC_REPLY, 0, &m));
   }
+  if (same(mode, "save")) {
+    /* Defers the reply to the first call (its grant ends there), serves a
+       second call with a grant of its own in the same window, then sends
+       the first reply. */
+    const struct rb_result saved = RB_SYS0(REBOUND_SYS_IPC_REPLY_SAVE);
+    if (saved.error != 0 || rb_ipc(REBOUND_SYS_IPC_RECEIVE, ep, &m) != 0) rb_exit(96);
+    const uint64_t second = rec->grant, second_size = rec->grant_size;
+    m = (struct rb_message){
+        {0, second, rb_checksum((const void*)(uintptr_t)second, second_size), 0, 0, 0}, 0};
+    if (rb_ipc(REBOUND_SYS_IPC_REPLY, 0, &m) != 0) rb_exit(97);
+    m = (struct rb_message){{0, 0x5a7ed, 0, 0, 0, 0}, 0};
+    rb_exit((int)rb_ipc(REBOUND_SYS_IPC_REPLY_SEND, saved.value, &m));
+  }
   if (same(mode, "die")) {
     volatile uint64_t* null = 0;
     __asm__ volatile("" : "+r"(null));
@@ -308,10 +321,13 @@ static volatile int g_lender_done;
 static volatile uint64_t g_lender_error;
 static rebound_handle g_lender_ep;
 
+static struct rb_message g_lender_reply;
+
 static void lender_thread(uint64_t arg) {
   (void)arg;
   struct rb_message m = {{0}, 0};
   g_lender_error = rb_call_grant(g_lender_ep, &m, (const void*)(uintptr_t)g_held_region, PAGE, 0);
+  g_lender_reply = m;
   g_lender_done = 1;
   RB_SYS1(REBOUND_SYS_THREAD_EXIT, 0);
 }
@@ -403,6 +419,28 @@ static void check_servers(void) {
   check("free again after the reply", RB_SYS3(REBOUND_SYS_VM_PROTECT, page, PAGE, RW).error == 0);
   check("the hold server exited 0", wait_for(server) == 0);
   RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, ep);
+
+  /* A server that saves the reply it owes (IPC_REPLY_SAVE) gives up the
+     grant then: the memory is free again while the call still waits, and
+     the thread's window takes the next call's grant. */
+  server = start_server("save", &ep);
+  thread = lend_from_thread(ep);
+  check("pinned until the reply is saved", pinned_while_lent());
+  int freed = 0;
+  for (uint64_t t0 = rb_clock(); !freed && rb_clock() - t0 < 5000000000ull; rb_yield())
+    freed = RB_SYS3(REBOUND_SYS_VM_PROTECT, page, PAGE, RW).error == 0;
+  check("free once the reply is saved, the call still waiting", freed && !g_lender_done);
+  const uint64_t other = map(2 * PAGE, RW);
+  fill(other, 2 * PAGE, 11);
+  check("a second grant while the first reply waits",
+        grant_call(ep, 0, 0, other, 2 * PAGE, 0, &m) == 0 && m.w[1] != 0 &&
+            m.w[2] == rb_checksum((const void*)(uintptr_t)other, 2 * PAGE));
+  RB_SYS1(REBOUND_SYS_THREAD_JOIN, thread);
+  RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, thread);
+  check("the saved reply came", g_lender_error == 0 && g_lender_reply.w[1] == 0x5a7ed);
+  check("the save server exited 0", wait_for(server) == 0);
+  RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, ep);
+  RB_SYS2(REBOUND_SYS_VM_UNMAP, other, 2 * PAGE);
 
   /* A server that dies holding a grant: the call fails, the memory is free. */
   server = start_server("die", &ep);
