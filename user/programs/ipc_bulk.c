@@ -23,6 +23,14 @@
 
 #define PAGE 4096ull
 #define UNMAPPED 0x300000000000ull /* canonical, in the user half, never mapped */
+/* A page this program shares with its servers (the same memory object at
+   the same address in each), so that no step depends on timing: a "hold"
+   server says there that it holds its grant (HELD) and waits to be told to
+   go on (RELEASED); a "save" server says it saved its reply (HELD). */
+#define SIGNAL_PAGE 0x380000000ull
+#define SIGNAL (*(volatile uint64_t*)(uintptr_t)SIGNAL_PAGE)
+enum { IDLE = 0, HELD = 1, RELEASED = 2 };
+#define PATIENCE 30000000000ull /* ns: a bound for polls, far above what they take */
 #define KERNEL_HALF 0xffff800000000000ull
 #define RW (REBOUND_VM_READ | REBOUND_VM_WRITE)
 
@@ -85,16 +93,11 @@ static void serve_with(const char* mode) {
     rb_exit((int)rb_ipc(REBOUND_SYS_IPC_REPLY, 0, &m));
   }
   if (same(mode, "hold")) {
-    /* Answers calls without a grant at once (so a client can tell it is
-       up); works on the first grant after a while -- its lender may be
-       gone by then -- and ends. */
-    while (rec->grant == 0) {
-      m = (struct rb_message){{0}, 0};
-      if (rb_ipc(REBOUND_SYS_IPC_REPLY_RECEIVE, ep, &m) != 0) rb_exit(95);
-    }
-    lent = (volatile uint8_t*)(uintptr_t)rec->grant;
-    size = rec->grant_size;
-    rb_sleep(100000000);
+    /* Holds the grant until released -- its lender may be gone by then --
+       then reads it, replies and ends. */
+    SIGNAL = HELD;
+    for (uint64_t t0 = rb_clock(); SIGNAL != RELEASED && rb_clock() - t0 < PATIENCE;)
+      rb_sleep(1000000);
     m = (struct rb_message){{0, rb_checksum((const void*)lent, size), size, 0, 0, 0}, 0};
     rb_exit((int)rb_ipc(REBOUND_SYS_IPC_REPLY, 0, &m));
   }
@@ -103,6 +106,7 @@ static void serve_with(const char* mode) {
        second call with a grant of its own in the same window, then sends
        the first reply. */
     const struct rb_result saved = RB_SYS0(REBOUND_SYS_IPC_REPLY_SAVE);
+    SIGNAL = HELD;
     if (saved.error != 0 || rb_ipc(REBOUND_SYS_IPC_RECEIVE, ep, &m) != 0) rb_exit(96);
     const uint64_t second = rec->grant, second_size = rec->grant_size;
     m = (struct rb_message){
@@ -128,16 +132,18 @@ static void serve_with(const char* mode) {
 
 /* A lender (child process, argv = {"ipc_bulk", "lender"}): lends a page to
    the server on its startup handle and waits, until its parent kills it. */
-#define LENDER_PAGE 0x200000000ull
 static void lend_until_killed(void) {
-  const uint64_t page = RB_SYS3(REBOUND_SYS_VM_MAP, LENDER_PAGE, PAGE, RW).value;
+  const uint64_t page = map(PAGE, RW);
   fill(page, PAGE, 77);
   struct rb_message m = {{0}, 0};
   rb_call_grant(rb_startup_handle, &m, (const void*)(uintptr_t)page, PAGE, 0);
   rb_exit(94); /* the kill comes first */
 }
 
-/* A server process in `mode`, and a call-only handle to its endpoint. */
+static rebound_handle g_signal; /* the signal page's memory object */
+
+/* A server process in `mode`, and a call-only handle to its endpoint. The
+   signal page is mapped into it before it can take a call. */
 static uint64_t start_server(const char* mode, rebound_handle* call) {
   char argv[64] = "ipc_bulk\0server";
   uint64_t n = 16, i = 0;
@@ -147,7 +153,11 @@ static uint64_t start_server(const char* mode, rebound_handle* call) {
   struct rb_result p = RB_SYS5(REBOUND_SYS_PROCESS_SPAWN, "ipc_bulk", 8, argv, n, ep.value);
   struct rb_result c =
       RB_SYS2(REBOUND_SYS_HANDLE_DUPLICATE, ep.value, REBOUND_RIGHT_CALL | REBOUND_RIGHT_DUPLICATE);
-  check("a server process", ep.error == 0 && p.error == 0 && c.error == 0);
+  struct rb_result space = RB_SYS1(REBOUND_SYS_PROCESS_SPACE, p.value);
+  struct rb_result shared =
+      RB_SYS6(REBOUND_SYS_VM_MAP_MEMORY, g_signal, SIGNAL_PAGE, 0, PAGE, RW, space.value);
+  RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, space.value);
+  check("a server process", ep.error == 0 && p.error == 0 && c.error == 0 && shared.error == 0);
   RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, ep.value);
   *call = (rebound_handle)c.value;
   return p.value;
@@ -342,17 +352,25 @@ static uint64_t lend_from_thread(rebound_handle ep) {
       .value;
 }
 
-/* Keeps trying to change the lent region until the grant is in place:
-   access_denied, whatever this process's other threads do. */
-static int pinned_while_lent(void) {
-  while (!g_lender_done) {
-    if (RB_SYS3(REBOUND_SYS_VM_PROTECT, g_held_region, PAGE, RW).error == access_denied) return 1;
-    rb_yield();
-  }
-  return 0;
+/* Waits until the server says it holds its grant (or saved its reply). */
+static int server_holds(void) {
+  for (uint64_t t0 = rb_clock(); SIGNAL != HELD && rb_clock() - t0 < PATIENCE;) rb_yield();
+  return SIGNAL == HELD;
+}
+
+/* Whether this process can change the lent region now (it cannot while the
+   region is lent: access_denied). */
+static int region_free(void) {
+  return RB_SYS3(REBOUND_SYS_VM_PROTECT, g_held_region, PAGE, RW).error == 0;
 }
 
 static void check_servers(void) {
+  struct rb_result signal = RB_SYS1(REBOUND_SYS_MEMORY_CREATE, PAGE);
+  check(
+      "a signal page",
+      signal.error == 0 &&
+          RB_SYS6(REBOUND_SYS_VM_MAP_MEMORY, signal.value, SIGNAL_PAGE, 0, PAGE, RW, 0).error == 0);
+  g_signal = (rebound_handle)signal.value;
   const uint64_t page = map(PAGE, RW);
   fill(page, PAGE, 9);
   rebound_handle ep;
@@ -410,26 +428,28 @@ static void check_servers(void) {
   /* While lent, the memory stays put: another thread cannot protect (or
      unmap) it; afterwards it can. */
   g_held_region = page;
+  SIGNAL = IDLE;
   server = start_server("hold", &ep);
   uint64_t thread = lend_from_thread(ep);
-  check("pinned while lent", pinned_while_lent());
+  check("the hold server holds the grant", server_holds());
+  check("pinned while lent",
+        !region_free() && RB_SYS2(REBOUND_SYS_VM_UNMAP, page, PAGE).error == access_denied);
+  SIGNAL = RELEASED;
   RB_SYS1(REBOUND_SYS_THREAD_JOIN, thread);
   RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, thread);
   check("the hold call succeeded", g_lender_error == 0);
-  check("free again after the reply", RB_SYS3(REBOUND_SYS_VM_PROTECT, page, PAGE, RW).error == 0);
+  check("free again after the reply", region_free());
   check("the hold server exited 0", wait_for(server) == 0);
   RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, ep);
 
   /* A server that saves the reply it owes (IPC_REPLY_SAVE) gives up the
      grant then: the memory is free again while the call still waits, and
      the thread's window takes the next call's grant. */
+  SIGNAL = IDLE;
   server = start_server("save", &ep);
   thread = lend_from_thread(ep);
-  check("pinned until the reply is saved", pinned_while_lent());
-  int freed = 0;
-  for (uint64_t t0 = rb_clock(); !freed && rb_clock() - t0 < 5000000000ull; rb_yield())
-    freed = RB_SYS3(REBOUND_SYS_VM_PROTECT, page, PAGE, RW).error == 0;
-  check("free once the reply is saved, the call still waiting", freed && !g_lender_done);
+  check("the save server saved the reply", server_holds());
+  check("free once the reply is saved, the call still waiting", region_free() && !g_lender_done);
   const uint64_t other = map(2 * PAGE, RW);
   fill(other, 2 * PAGE, 11);
   check("a second grant while the first reply waits",
@@ -446,46 +466,41 @@ static void check_servers(void) {
   server = start_server("die", &ep);
   check("lend to a server that dies", grant_call(ep, 0, 0, page, PAGE, 1, 0) == peer_closed);
   check("it died of a page fault", fault_of(wait_for(server)) == REBOUND_FAULT_PAGE_FAULT);
-  check("free after the server died", RB_SYS3(REBOUND_SYS_VM_PROTECT, page, PAGE, RW).error == 0);
+  check("free after the server died", region_free());
   RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, ep);
 
   /* A server killed while it holds a grant. */
+  SIGNAL = IDLE;
   server = start_server("hold", &ep);
   thread = lend_from_thread(ep);
-  check("pinned while lent, again", pinned_while_lent());
+  check("the hold server holds the grant, again", server_holds());
+  check("pinned while lent, again", !region_free());
   RB_SYS1(REBOUND_SYS_PROCESS_KILL, server);
   RB_SYS1(REBOUND_SYS_THREAD_JOIN, thread);
   RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, thread);
   check("the lender heard peer_closed", g_lender_error == peer_closed);
-  check("free after the server was killed",
-        RB_SYS3(REBOUND_SYS_VM_PROTECT, page, PAGE, RW).error == 0);
+  check("free after the server was killed", region_free());
   check("the server was killed", fault_of(wait_for(server)) == REBOUND_FAULT_KILLED);
   RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, ep);
 
   /* A lender killed mid-call: the server still reads what was lent, and
-     replies to no one. The kill comes once the server holds the grant: it
-     is in receive (it answered a plain call), the lender's page is pinned
-     (seen through the lender's address space), and the server took the
-     call in long before its 100 ms are up. */
+     replies to no one. The kill comes once the server holds the grant (it
+     says so in the signal page): killed before, the lender's call would
+     end its grant, and the server would wait for another. */
+  SIGNAL = IDLE;
   server = start_server("hold", &ep);
-  m = (struct rb_message){{0}, 0};
-  check("the hold server is up", rb_ipc(REBOUND_SYS_IPC_CALL, ep, &m) == 0);
   struct rb_result lender =
       RB_SYS5(REBOUND_SYS_PROCESS_SPAWN, "ipc_bulk", 8, "ipc_bulk\0lender", 16, ep);
-  struct rb_result space = RB_SYS1(REBOUND_SYS_PROCESS_SPACE, lender.value);
-  check("a lender process", lender.error == 0 && space.error == 0);
-  int lent = 0;
-  for (uint64_t t0 = rb_clock(); !lent && rb_clock() - t0 < 5000000000ull; rb_yield())
-    lent =
-        RB_SYS4(REBOUND_SYS_VM_PROTECT, LENDER_PAGE, PAGE, RW, space.value).error == access_denied;
-  check("the lender's page is lent", lent);
-  RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, space.value);
-  rb_sleep(20000000);
+  check("a lender process", lender.error == 0);
+  check("the server holds the lender's grant", server_holds());
   RB_SYS1(REBOUND_SYS_PROCESS_KILL, lender.value);
   check("the lender was killed", fault_of(wait_for(lender.value)) == REBOUND_FAULT_KILLED);
+  SIGNAL = RELEASED;
   check("its server read the grant after the kill and exited 0", wait_for(server) == 0);
   RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, ep);
   RB_SYS2(REBOUND_SYS_VM_UNMAP, page, PAGE);
+  RB_SYS2(REBOUND_SYS_VM_UNMAP, SIGNAL_PAGE, PAGE);
+  RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, g_signal);
 }
 
 int main(int argc, char** argv) {
