@@ -21,12 +21,15 @@ struct Snapshot {
     return {core::take_snapshot(), recovery::current_state().region_depth,
             std::uncaught_exceptions(), caught};
   }
+  bool equals(const Snapshot& before) const {
+    return core::same_resources(before.resources, resources) &&
+           region_depth == before.region_depth &&
+           uncaught_exceptions == before.uncaught_exceptions &&
+           caught_exceptions == before.caught_exceptions;
+  }
   // Equal, or prints what differs.
   bool same_as(const Snapshot& before) const {
-    const bool same = core::same_resources(before.resources, resources) &&
-                      region_depth == before.region_depth &&
-                      uncaught_exceptions == before.uncaught_exceptions &&
-                      caught_exceptions == before.caught_exceptions;
+    const bool same = equals(before);
     if (!same) core::print_differences(before.resources, resources);
     return same;
   }
