@@ -15,9 +15,9 @@ struct ExitStatus {
 
   static ExitStatus exited(int64_t code) { return {code, false, {}, 0}; }
   static ExitStatus killed_by(const recovery::Fault& f) { return {-1, true, f.kind, f.address}; }
-  // Ended by THREAD_KILL: the one killed status that does not take the
-  // thread's process with it.
-  static ExitStatus killed_alone() { return {-1, true, recovery::FaultKind::killed, 0}; }
+  // Ended on request (PROCESS_KILL, THREAD_KILL), not by a fault: a thread
+  // that ends so does not take its process with it.
+  static ExitStatus killed_on_request() { return {-1, true, recovery::FaultKind::killed, 0}; }
   bool ends_process() const { return killed && fault != recovery::FaultKind::killed; }
 };
 

@@ -92,7 +92,8 @@ namespace {
 // has its status), or the thread alone is (THREAD_KILL: its process goes
 // on). A kill always wins over a fault.
 [[noreturn]] void end_killed(Thread& t) {
-  Thread::exit_current(t.process()->dying() ? ExitStatus::exited(0) : ExitStatus::killed_alone());
+  Thread::exit_current(t.process()->dying() ? ExitStatus::exited(0)
+                                            : ExitStatus::killed_on_request());
 }
 }  // namespace
 

@@ -25,7 +25,7 @@ Result<Values> sys_process_spawn(Args a) {
   TRY(child, Process::spawn(image->name, image->data, image->size, argv, a[3], gift, p.names()));
   auto handle = p.handles().add(child, REBOUND_RIGHTS_ALL);
   if (!handle) {
-    child->kill(ExitStatus{-1, true, recovery::FaultKind::killed, 0});
+    child->kill(ExitStatus::killed_on_request());
     return fail(handle.error());
   }
   return Values{*handle, 0};
@@ -52,7 +52,7 @@ Result<Values> sys_process_space(Args a) {
 Result<Values> sys_process_kill(Args a) {
   TRY(child,
       caller().handles().get<Process>(static_cast<rebound_handle>(a[0]), REBOUND_RIGHT_KILL));
-  child->kill(ExitStatus{-1, true, recovery::FaultKind::killed, 0});
+  child->kill(ExitStatus::killed_on_request());
   return Values{};
 }
 
