@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "core/resources.h"
+#include "ktest/ktest.h"
 #include "recovery/recovery_state.h"
 
 namespace ktest {
@@ -34,5 +35,15 @@ struct Snapshot {
     return same;
   }
 };
+
+// Runs `scenario` once to grow the heaps, then again: that run must leave
+// the kernel's resources as they were.
+template <class F>
+void leaves_no_trace(F scenario) {
+  scenario();
+  const Snapshot before = Snapshot::take();
+  scenario();
+  KEXPECT(Snapshot::take().same_as(before));
+}
 
 }  // namespace ktest

@@ -13,6 +13,7 @@
 #include "ktest/ktest.h"
 #include "ktest/snapshot.h"
 #include "ktest/user_programs.h"
+#include "ktest/wait.h"
 #if defined(__aarch64__)
 #include "arch/aarch64/gic_v3.h"
 #elif defined(__x86_64__)
@@ -21,19 +22,12 @@
 
 namespace {
 
+using ktest::leaves_no_trace;
+using ktest::within_5s;
+
 using core::InterruptObject;
 using core::Ref;
 using core::Scheduler;
-
-template <class F>
-bool within_5s(F done) {
-  const uint64_t deadline = arch::monotonic_ns() + 5'000'000'000;
-  while (!done()) {
-    if (arch::monotonic_ns() > deadline) return false;
-    (void)Scheduler::current().sleep_until(arch::monotonic_ns() + 1'000'000);
-  }
-  return true;
-}
 
 void sleep_ms(uint64_t ms) {
   (void)Scheduler::current().sleep_until(arch::monotonic_ns() + ms * 1'000'000);
@@ -76,16 +70,6 @@ struct TestDevice {
   }
 };
 #endif
-
-// Runs `scenario` once to grow the heaps, then again: that run must leave
-// the kernel's resources as they were.
-template <class F>
-void leaves_no_trace(F scenario) {
-  scenario();
-  const ktest::Snapshot before = ktest::Snapshot::take();
-  scenario();
-  KEXPECT(ktest::Snapshot::take().same_as(before));
-}
 
 }  // namespace
 
@@ -177,7 +161,7 @@ KTEST(interrupt_wait_wakes_a_user_thread_and_a_kill_ends_it) {
     if (!q) return;
     sleep_ms(50);
     KEXPECT(!q->ended());
-    q->kill(core::ExitStatus{-1, true, recovery::FaultKind::killed, 0});
+    q->kill(core::ExitStatus::killed_on_request());
     KEXPECT(within_5s([&] { return q->ended(); }));
     const core::ExitStatus killed = *q->wait();
     KEXPECT(killed.killed && killed.fault == recovery::FaultKind::killed);

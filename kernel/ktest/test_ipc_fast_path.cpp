@@ -12,10 +12,16 @@
 #include "core/scheduler.h"
 #include "core/smp.h"
 #include "ktest/ktest.h"
+#include "ktest/objects.h"
 #include "ktest/snapshot.h"
 #include "ktest/user_programs.h"
+#include "ktest/wait.h"
 
 namespace {
+
+using ktest::leaves_no_trace;
+using ktest::new_endpoint;
+using ktest::within_5s;
 
 using core::Endpoint;
 using core::ExitStatus;
@@ -25,7 +31,7 @@ using core::Ref;
 using core::Scheduler;
 using core::Thread;
 
-const ExitStatus kKill{-1, true, recovery::FaultKind::killed, 0};  // as PROCESS_KILL does
+const ExitStatus kKill = ExitStatus::killed_on_request();  // as PROCESS_KILL does
 
 uint64_t fast_paths() { return core::activity::ipc_fast_paths; }
 
@@ -34,17 +40,6 @@ uint64_t hand_offs() {
   for (uint32_t m = Scheduler::online_mask(); m != 0; m &= m - 1)
     n += Scheduler::of(static_cast<unsigned>(__builtin_ctz(m))).hand_offs();
   return n;
-}
-
-// Sleeps a millisecond at a time until done() holds; false after 5 s.
-template <class F>
-bool within_5s(F done) {
-  const uint64_t deadline = arch::monotonic_ns() + 5'000'000'000;
-  while (!done()) {
-    if (arch::monotonic_ns() > deadline) return false;
-    (void)Scheduler::current().sleep_until(arch::monotonic_ns() + 1'000'000);
-  }
-  return true;
 }
 
 // All of p's threads (one) are blocked in the kernel.
@@ -61,27 +56,11 @@ bool killed_promptly(Process& p) {
   return ended && p.wait()->killed;
 }
 
-Ref<Endpoint> new_endpoint() {
-  auto ep = Endpoint::create();
-  KEXPECT(ep.has_value());
-  return ep ? *ep : Ref<Endpoint>{};
-}
-
 Ref<Process> spawn(const char* name, const char* how, Ref<Endpoint> ep, uint32_t rights) {
   return ktest::spawn_program(name, how, {ep, rights});
 }
 
 ExitStatus run(const char* how) { return ktest::run_program("ipc_paths", how); }
-
-// Runs `scenario` once to grow the heaps, then again: that run must leave
-// the kernel's resources as they were.
-template <class F>
-void leaves_no_trace(F scenario) {
-  scenario();
-  const ktest::Snapshot before = ktest::Snapshot::take();
-  scenario();
-  KEXPECT(ktest::Snapshot::take().same_as(before));
-}
 
 }  // namespace
 

@@ -12,10 +12,16 @@
 #include "core/scheduler.h"
 #include "core/smp.h"
 #include "ktest/ktest.h"
+#include "ktest/objects.h"
 #include "ktest/snapshot.h"
 #include "ktest/user_programs.h"
+#include "ktest/wait.h"
 
 namespace {
+
+using ktest::leaves_no_trace;
+using ktest::new_endpoint;
+using ktest::within_5s;
 
 using core::Endpoint;
 using core::ExitStatus;
@@ -26,18 +32,7 @@ using core::Scheduler;
 using core::Thread;
 using recovery::FaultKind;
 
-const ExitStatus kKill{-1, true, FaultKind::killed, 0};  // as PROCESS_KILL does
-
-// Sleeps a millisecond at a time until done() holds; false after 5 s.
-template <class F>
-bool within_5s(F done) {
-  const uint64_t deadline = arch::monotonic_ns() + 5'000'000'000;
-  while (!done()) {
-    if (arch::monotonic_ns() > deadline) return false;
-    (void)Scheduler::current().sleep_until(arch::monotonic_ns() + 1'000'000);
-  }
-  return true;
-}
+const ExitStatus kKill = ExitStatus::killed_on_request();  // as PROCESS_KILL does
 
 // `p` has `threads` threads and all of them are blocked in the kernel.
 bool blocked(const Process& p, unsigned threads = 1) {
@@ -64,26 +59,10 @@ bool kill_blocked(Process& p, unsigned threads = 1) {
   return s.killed && s.fault == FaultKind::killed;
 }
 
-Ref<Endpoint> new_endpoint() {
-  auto ep = Endpoint::create();
-  KEXPECT(ep.has_value());
-  return ep ? *ep : Ref<Endpoint>{};
-}
-
 // blocker (user/programs/blocker.c) blocking the way `how` says, with
 // `gift` as its startup handle.
 Ref<Process> blocker(const char* how, const core::HandleTable::Gift& gift = {}) {
   return ktest::spawn_program("blocker", how, gift);
-}
-
-// Runs `scenario` once to grow the heaps, then again: that run must leave
-// the kernel's resources as they were.
-template <class F>
-void leaves_no_trace(F scenario) {
-  scenario();
-  const ktest::Snapshot before = ktest::Snapshot::take();
-  scenario();
-  KEXPECT(ktest::Snapshot::take().same_as(before));
 }
 
 // A kernel thread's call on an endpoint.

@@ -7,10 +7,16 @@
 #include "core/reply.h"
 #include "core/scheduler.h"
 #include "ktest/ktest.h"
+#include "ktest/objects.h"
 #include "ktest/snapshot.h"
 #include "ktest/user_programs.h"
+#include "ktest/wait.h"
 
 namespace {
+
+using ktest::leaves_no_trace;
+using ktest::new_endpoint;
+using ktest::within_5s;
 
 using core::Endpoint;
 using core::Message;
@@ -19,24 +25,6 @@ using core::Ref;
 using core::Reply;
 using core::Scheduler;
 using core::Thread;
-
-template <class F>
-bool within_5s(F done) {
-  const uint64_t deadline = arch::monotonic_ns() + 5'000'000'000;
-  while (!done()) {
-    if (arch::monotonic_ns() > deadline) return false;
-    (void)Scheduler::current().sleep_until(arch::monotonic_ns() + 1'000'000);
-  }
-  return true;
-}
-
-template <class F>
-void leaves_no_trace(F scenario) {
-  scenario();
-  const ktest::Snapshot before = ktest::Snapshot::take();
-  scenario();
-  KEXPECT(ktest::Snapshot::take().same_as(before));
-}
 
 // A kernel thread's call on an endpoint, blocked until answered.
 struct KernelCall {
@@ -61,12 +49,6 @@ struct KernelCall {
   }
   bool answered() const { return thread->state() == Thread::State::dead; }
 };
-
-Ref<Endpoint> new_endpoint() {
-  auto ep = Endpoint::create();
-  KEXPECT(ep.has_value());
-  return ep ? *ep : Ref<Endpoint>{};
-}
 
 }  // namespace
 
@@ -134,7 +116,7 @@ KTEST(a_saved_reply_to_a_killed_caller_goes_nowhere) {
     KEXPECT(saved.has_value());
     if (!saved) return;
     Ref<Reply> reply = std::move(*saved);
-    p->kill(core::ExitStatus{-1, true, recovery::FaultKind::killed, 0});
+    p->kill(core::ExitStatus::killed_on_request());
     KEXPECT(within_5s([&] { return p->ended(); }));
     KEXPECT(reply->send({{1}}, MovedHandle()).has_value());  // to nobody, no error
   });
