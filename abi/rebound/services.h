@@ -58,6 +58,10 @@ enum rebound_echo_op {
   REBOUND_ECHO_GRANT_FILL = 8, /* (byte) -> (): fills the memory the call lends with `byte`;
                                   not_found without a grant; a read-only grant faults at the
                                   first store: server_fault */
+  REBOUND_ECHO_SAY = 9,        /* (n <= CONSOLE_CHUNK, bytes as in CONSOLE_WRITE) -> (n,
+                                  console generation, references made): writes the bytes on
+                                  the console by an in-TAS call through a reference to its
+                                  generation, made again once after a console restart */
 };
 
 /* Fault injection in the TAS ("faults"; test builds only). */

@@ -3,7 +3,9 @@
 // copy. The call is wrapped at the callee's boundary: it allocates from the
 // callee's heap, and a fault inside the callee (a C++ exception, a CPU fault
 // turned into one) unwinds to here, is counted against the callee, and comes
-// back to the caller as Error::server_fault.
+// back to the caller as Error::server_fault; if the callee's state check
+// then fails, the supervisor is told to replace it. A callee the supervisor
+// may restart is called through a ServerRef (server_ref.h).
 #pragma once
 #include <type_traits>
 #include <utility>
@@ -12,6 +14,7 @@
 #include "recovery/catch_unwind.h"
 #include "recovery/fault_injection.h"
 #include "runtime/server.h"
+#include "runtime/server_ref.h"
 #include "runtime/thread.h"
 
 namespace tas {
@@ -34,7 +37,20 @@ auto call(C& callee, F&& f) -> Result<std::invoke_result_t<F, C&>> {
   ++callee.faults().tries_failed;
   ++callee.faults().requests_failed;
   KLOG_WARN("tas: call into %s faulted: %s", callee.name(), r.error().message);
+  if (!callee.state_ok()) callee.heartbeat().suspect.store(true, std::memory_order_release);
   return fail(Error::server_fault);
+}
+
+// The same through a reference to one generation of the callee:
+// Error::server_restarted if that generation was replaced.
+template <class T, class F>
+auto call(const ServerRef<T>& ref, F&& f) -> Result<std::invoke_result_t<F, T&>> {
+  TRY(callee, ref.enter());
+  struct Leave {
+    const ServerRef<T>& ref;
+    ~Leave() { ref.leave(); }
+  } leave{ref};
+  return call(*callee, std::forward<F>(f));
 }
 
 }  // namespace tas

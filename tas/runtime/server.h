@@ -1,6 +1,7 @@
 // A server of the TAS: a name, a heap of its own (everything it allocates,
-// in requests or in calls from other servers, comes from it), a request
-// handler, and counters of the faults its requests met. In-TAS calls reach a
+// in requests or in calls from other servers, comes from it), what else it
+// holds (threads, handles: holdings.h), a request handler, and counters of
+// the faults its requests met. In-TAS calls reach a
 // server through its C++ interface with tas::call (call.h); user programs
 // through its endpoint and request loop (serve.h). One base class only:
 // single inheritance keeps libsupc++'s multiple-inheritance RTTI code, which
@@ -11,6 +12,7 @@
 
 #include "lib/result.h"
 #include "mm/heap.h"
+#include "runtime/holdings.h"
 #include "runtime/sys.h"
 
 namespace tas {
@@ -34,13 +36,19 @@ class Server {
   // Makes its heap (a server the supervisor does not restart: the name
   // service); Error::limit_reached when every heap slot is taken.
   static Result<void> init(Server& s, const char* name);
-  // A server made on its own heap (by the supervisor) learns its name, heap
-  // and generation (1, then one more for each restart).
-  void attach(const char* name, mm::Heap& heap, unsigned generation) {
+  // A server made on its own heap (by the supervisor) learns its name, heap,
+  // generation (1, then one more for each restart) and where to keep what
+  // else it holds.
+  void attach(const char* name, mm::Heap& heap, unsigned generation, Holdings& holdings) {
     name_ = name;
     heap_ = &heap;
     generation_ = generation;
+    holdings_ = &holdings;
   }
+  // Takes what the server needs beyond its heap (devices, threads of its
+  // own: into holdings()), once attached and before its first request. On
+  // its heap. A failure ends the generation before it serves.
+  virtual Result<void> start() { return {}; }
 
   // Handles one request from a user program (word 0: the operation) and
   // returns the reply (word 0: the status). May throw: the request loop
@@ -53,6 +61,7 @@ class Server {
 
   const char* name() const { return name_; }
   mm::Heap& heap() { return *heap_; }
+  Holdings& holdings() { return *holdings_; }
   FaultCounters& faults() { return faults_; }
   Heartbeat& heartbeat() { return heartbeat_; }
   unsigned generation() const { return generation_; }
@@ -66,6 +75,7 @@ class Server {
  private:
   const char* name_ = "";
   mm::Heap* heap_ = nullptr;
+  Holdings* holdings_ = nullptr;
   unsigned generation_ = 1;
   FaultCounters faults_;
   Heartbeat heartbeat_;

@@ -18,36 +18,41 @@ struct Supervisor::Generation {
 
 Result<void> Supervisor::start(const char* name, Factory make) {
   if (count_ == kMaxServers) return fail(Error::limit_reached);
-  Slot& s = slots_[count_];
+  Slot& s = slots_[count_.load()];
   s.name = name;
+  s.home.name = name;
   s.make = make;
   TRY_VOID(launch(s));
-  ++count_;
+  count_.fetch_add(1);
   return {};
 }
 
-// A fresh generation of the slot's server: heap, object, endpoint, thread,
-// then the name. On failure nothing of it is left, and the slot is as it
-// was.
+// A fresh generation of the slot's server: heap, object, its start,
+// endpoint, thread, then the name. On failure nothing of it is left, and the
+// slot is as it was (its holdings empty).
 Result<void> Supervisor::launch(Slot& s) {
   TRY(heap, create_heap(s.name));
   Server* server;
   Generation* generation;
+  Result<void> started;
   {
     HeapScope scope(heap);
-    server = s.make(names_);
+    server = s.make(Services{names_, *this, devices_});
     generation = new Generation{*this, *server, 0};
+    server->attach(s.name, *heap, s.generation + 1, s.holdings);
+    started = server->start();
   }
-  server->attach(s.name, *heap, s.generation + 1);
-  const rb_result ep = RB_SYS0(REBOUND_SYS_ENDPOINT_CREATE);
-  if (ep.error != 0) {
+  const rb_result ep = started ? RB_SYS0(REBOUND_SYS_ENDPOINT_CREATE) : rb_result{};
+  if (!started || ep.error != 0) {
+    s.holdings.release();
     destroy_heap(heap);
-    return fail(static_cast<Error>(ep.error));
+    return fail(started ? static_cast<Error>(ep.error) : started.error());
   }
   generation->endpoint = static_cast<rebound_handle>(ep.value);
   auto thread = start_thread(s.name, heap, serve_thread, generation);
   if (!thread) {
     RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, generation->endpoint);
+    s.holdings.release();
     destroy_heap(heap);
     return fail(thread.error());
   }
@@ -59,9 +64,11 @@ Result<void> Supervisor::launch(Slot& s) {
     RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, thread->handle);
     release_thread_slot(thread->slot);
     RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, generation->endpoint);
+    s.holdings.release();
     destroy_heap(heap);
     return r;
   }
+  publish(s, server, server->generation());
   s.server = server;
   s.endpoint = generation->endpoint;
   s.thread = thread->handle;
@@ -71,6 +78,31 @@ Result<void> Supervisor::launch(Slot& s) {
   s.last_beats = 0;
   s.stalled_since_ns = 0;
   return {};
+}
+
+// References made from now on lead to `server`, and those made before fail.
+void Supervisor::publish(Slot& s, Server* server, unsigned generation) {
+  Locked locked(homes_lock_);
+  s.home.server.store(server);
+  s.home.generation.store(generation);
+}
+
+// Until no in-TAS call through a reference is inside `generation` (whose
+// successor, or none, is published), or the hang limit has passed: a caller
+// stuck in there is hung, and its own server is replaced for it; the old
+// heap then goes from under it (its next touch faults, at its call's
+// boundary).
+void Supervisor::wait_for_callers(Slot& s, unsigned generation) {
+  std::atomic<unsigned>& inside = s.home.inside[generation % 2];
+  const uint64_t start = rb_clock();
+  while (inside.load() != 0) {
+    if (rb_clock() - start >= kHangLimitNs) {
+      KLOG_WARN("tas: supervisor: %u in-TAS calls still inside %s (generation %u)", inside.load(),
+                s.name, generation);
+      return;
+    }
+    rb_sleep(1'000'000);
+  }
 }
 
 void Supervisor::serve_thread(void* arg) {
@@ -89,14 +121,17 @@ void Supervisor::serve_thread(void* arg) {
 void Supervisor::replace(Slot& s, const char* why) {
   KLOG_WARN("tas: supervisor: %s (generation %u) %s: restarting it", s.name, s.generation, why);
   const rebound_handle old_endpoint = s.endpoint, old_thread = s.thread;
-  const unsigned old_slot = s.thread_slot;
+  const unsigned old_slot = s.thread_slot, old_generation = s.generation;
   mm::Heap& old_heap = s.server->heap();
   ++restarts_;
+  // The old generation's devices, for the new one to take.
+  s.holdings.release();
   const auto launched = launch(s);
   if (!launched) {
     KLOG_ERROR("tas: supervisor: %s not restarted: %s", s.name,
                rebound::to_string(launched.error()));
     s.server = nullptr;  // its name leads to the closed endpoint
+    publish(s, nullptr, 0);
   }
   // Clients of the old generation hear why; its thread, whatever it does,
   // ends (a reply it owes fails with the same reason).
@@ -106,7 +141,9 @@ void Supervisor::replace(Slot& s, const char* why) {
   RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, old_thread);
   RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, old_endpoint);
   release_thread_slot(old_slot);
-  // Nothing runs on the old heap now: it goes, with the old server in it.
+  // Nothing runs on the old heap now, or will: it goes, with the old server
+  // in it.
+  wait_for_callers(s, old_generation);
   destroy_heap(&old_heap);
   if (launched) KLOG_INFO("tas: supervisor: %s restarted (generation %u)", s.name, s.generation);
 }
@@ -126,7 +163,7 @@ bool Supervisor::hung(Slot& s, uint64_t now) {
 
 void Supervisor::poll() {
   const uint64_t now = rb_clock();
-  for (unsigned i = 0; i < count_; ++i) {
+  for (unsigned i = 0, n = count_.load(); i < n; ++i) {
     Slot& s = slots_[i];
     if (s.server == nullptr) continue;  // its restart failed
     // Faults are the request loop's to recover from; the supervisor hears

@@ -4,8 +4,13 @@
 // has been running for longer than the hang limit.
 //
 // Replacing a server (a new generation), in this order:
+//  0. what the old generation holds besides its heap is given back
+//     (holdings.h): its own threads killed, saved replies answered with
+//     Error::server_restarted, handles (a device's interrupt) closed,
+//     device mappings removed -- so the new one can take the same devices;
 //  1. a fresh heap (in a new window), a fresh object from the server's
-//     factory, a new endpoint, a new thread; the name now leads there;
+//     factory, started (Server::start), a new endpoint, a new thread; the
+//     name now leads there, and so does a new ServerRef (server_ref.h);
 //  2. the old endpoint is closed with Error::server_restarted
 //     (ENDPOINT_CLOSE): every client holding a handle to the old generation
 //     -- queued, calling later, or whose request the old thread holds --
@@ -13,18 +18,32 @@
 //  3. the old thread is killed (THREAD_KILL: hung, or waiting after its
 //     failed state check, owing its last reply) and joined; its stack slot
 //     is free again;
-//  4. the old heap is destroyed whole: the old server object and everything
-//     it allocated lived there, so nothing of the old state is left, and
-//     its pages go back to the kernel.
+//  4. once no in-TAS call through a ServerRef is inside the old generation
+//     (waited for, up to the hang limit), the old heap is destroyed whole:
+//     the old server object and everything it allocated lived there, so
+//     nothing of the old state is left, and its pages go back to the kernel.
 // Everything runs on the supervisor's own thread, which polls the servers
 // every kPoll (the kernel has no timeout on receive yet); each poll also
 // takes in the faults each server's requests met since the last one.
 #pragma once
+#include <atomic>
+
+#include "runtime/holdings.h"
 #include "runtime/server.h"
+#include "runtime/server_ref.h"
+#include "runtime/spin_lock.h"
 
 namespace tas {
 
 class NameServer;
+class Supervisor;
+
+// What a server's factory may hand to the server it makes.
+struct Services {
+  NameServer& names;
+  Supervisor& supervisor;  // for references to other servers (ref)
+  rebound_handle devices;  // the device capability (0: none)
+};
 
 class Supervisor {
  public:
@@ -34,12 +53,19 @@ class Supervisor {
 
   // Makes a server on the current heap (the supervisor sets that to the
   // server's fresh one).
-  using Factory = Server* (*)(NameServer& names);
+  using Factory = Server* (*)(const Services& services);
 
   explicit Supervisor(NameServer& names) : names_(names) {}
 
-  // Starts a server: heap, object, endpoint registered as `name`, thread.
+  // The device capability, for servers started from now on (before start).
+  void give_devices(rebound_handle devices) { devices_ = devices; }
+  // Starts a server: heap, object, its start, endpoint registered as
+  // `name`, thread.
   Result<void> start(const char* name, Factory make);
+  // A reference to the current generation of the server T (named
+  // T::kService); Error::not_found if none serves under that name.
+  template <class T>
+  Result<ServerRef<T>> ref();
   // Server threads that have begun their request loops (of any generation).
   unsigned serving() const { return serving_.load(); }
   // Starts the supervisor's own thread (polling the servers).
@@ -54,6 +80,8 @@ class Supervisor {
     const char* name = nullptr;
     Factory make = nullptr;
     Server* server = nullptr;  // on its own heap
+    ServerHome home;           // server and generation, for references
+    Holdings holdings;         // of the current generation
     rebound_handle endpoint = 0;
     rebound_handle thread = 0;
     unsigned thread_slot = 0;
@@ -65,6 +93,8 @@ class Supervisor {
 
   Result<void> launch(Slot& s);
   void replace(Slot& s, const char* why);
+  void publish(Slot& s, Server* server, unsigned generation);
+  void wait_for_callers(Slot& s, unsigned generation);
   void poll();
   bool hung(Slot& s, uint64_t now);
   struct Generation;
@@ -72,11 +102,26 @@ class Supervisor {
   static void watch_thread(void* self);
 
   NameServer& names_;
+  rebound_handle devices_ = 0;
+  SpinLock homes_lock_;  // each home's server and generation change together
   Slot slots_[kMaxServers];
-  unsigned count_ = 0;
+  std::atomic<unsigned> count_{0};  // slots started (refs read it from any thread)
   uint64_t restarts_ = 0;
   uint64_t faults_seen_ = 0;
   std::atomic<unsigned> serving_{0};
 };
+
+template <class T>
+Result<ServerRef<T>> Supervisor::ref() {
+  for (unsigned i = 0, n = count_.load(); i < n; ++i) {
+    ServerHome& home = slots_[i].home;
+    if (__builtin_strcmp(home.name, T::kService) != 0) continue;
+    Locked locked(homes_lock_);
+    Server* server = home.server.load();
+    if (server == nullptr) return fail(Error::not_found);  // its restart failed
+    return ServerRef<T>(home, *static_cast<T*>(server), home.generation.load());
+  }
+  return fail(Error::not_found);
+}
 
 }  // namespace tas

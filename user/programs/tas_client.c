@@ -5,8 +5,7 @@
    corrupt or hung server, and that in-TAS calls enter no system call and
    switch no address space. Exits with the number of failed checks. */
 #include "rb_check.h"
-#include "rb_service.h"
-#include "rebound/diagnostics.h"
+#include "rb_faults.h"
 
 static uint64_t parse(const char* s) {
   uint64_t v = 0;
@@ -31,13 +30,6 @@ static int echo_words_ok(uint64_t seed) {
   return 1;
 }
 
-static uint64_t arm(rebound_handle faults, const char* site, uint64_t kind, uint64_t count) {
-  struct rb_message m = {{REBOUND_FAULTS_ARM, 0, 0, 0, 0, kind | count << 32}, 0};
-  if (!rb_pack_name(&m, site)) return invalid_argument;
-  m.w[5] = kind | count << 32;
-  return rb_service_call(faults, &m);
-}
-
 static void check_recovery(rebound_handle faults) {
   struct rb_message s0, s1, r;
   check("stats", echo(REBOUND_ECHO_STATS, 0, &s0) == 0);
@@ -45,7 +37,7 @@ static void check_recovery(rebound_handle faults) {
 
   /* Two tries fault, the third succeeds: the right answer, and everything
      the failed tries allocated on the server's heap is back. */
-  check("arm echo.work x2", arm(faults, "echo.work", REBOUND_INJECT_THROW, 2) == 0);
+  check("arm echo.work x2", rb_faults_arm(faults, "echo.work", REBOUND_INJECT_THROW, 2) == 0);
   check("work, retried", echo(REBOUND_ECHO_WORK, 1000, &r) == 0 && r.w[1] == 500500);
   check("stats after retries", echo(REBOUND_ECHO_STATS, 0, &s1) == 0);
   check("heap bytes back", s1.w[1] == s0.w[1]);
@@ -55,7 +47,7 @@ static void check_recovery(rebound_handle faults) {
 
   /* The same with CPU faults: a null read in the handler reaches the TAS
      thread as a fault frame and unwinds as an exception. */
-  check("arm echo.work null x2", arm(faults, "echo.work", REBOUND_INJECT_NULL_READ, 2) == 0);
+  check("arm echo.work null x2", rb_faults_arm(faults, "echo.work", REBOUND_INJECT_NULL_READ, 2) == 0);
   check("work, retried after null reads",
         echo(REBOUND_ECHO_WORK, 1000, &r) == 0 && r.w[1] == 500500);
   check("stats after null reads", echo(REBOUND_ECHO_STATS, 0, &s1) == 0);
@@ -63,12 +55,12 @@ static void check_recovery(rebound_handle faults) {
   check("two more tries failed", s1.w[4] == s0.w[4] + 4);
 
   /* A fault on every try: an error reply, soon, and the server serves on. */
-  check("arm echo.work x1000", arm(faults, "echo.work", REBOUND_INJECT_THROW, 1000) == 0);
+  check("arm echo.work x1000", rb_faults_arm(faults, "echo.work", REBOUND_INJECT_THROW, 1000) == 0);
   const uint64_t t0 = rb_clock();
   check("persistent fault: server_fault", echo(REBOUND_ECHO_WORK, 10, &r) == server_fault);
   check("within a second", rb_clock() - t0 < 1000000000ull);
   check("other requests still served", echo_words_ok(11));
-  check("disarm", arm(faults, "echo.work", REBOUND_INJECT_OFF, 0) == 0);
+  check("disarm", rb_faults_arm(faults, "echo.work", REBOUND_INJECT_OFF, 0) == 0);
   check("work after disarming", echo(REBOUND_ECHO_WORK, 10, &r) == 0 && r.w[1] == 55);
   check("stats after the persistent fault", echo(REBOUND_ECHO_STATS, 0, &s1) == 0);
   check("heap bytes back again", s1.w[1] == s0.w[1]);
@@ -76,29 +68,23 @@ static void check_recovery(rebound_handle faults) {
   check("three more tries failed", s1.w[4] == s0.w[4] + 7);
 
   /* A fault in the runtime's own request path, once: retried too. */
-  check("arm tas.request x1", arm(faults, "tas.request", REBOUND_INJECT_THROW, 1) == 0);
+  check("arm tas.request x1", rb_faults_arm(faults, "tas.request", REBOUND_INJECT_THROW, 1) == 0);
   check("words after a runtime fault", echo_words_ok(12));
-  check("arm tas.request null x1", arm(faults, "tas.request", REBOUND_INJECT_NULL_READ, 1) == 0);
+  check("arm tas.request null x1", rb_faults_arm(faults, "tas.request", REBOUND_INJECT_NULL_READ, 1) == 0);
   check("words after a runtime null read", echo_words_ok(13));
   /* A fault in the name service's lookup: retried there. */
-  check("arm names.lookup null x1", arm(faults, "names.lookup", REBOUND_INJECT_NULL_READ, 1) == 0);
+  check("arm names.lookup null x1", rb_faults_arm(faults, "names.lookup", REBOUND_INJECT_NULL_READ, 1) == 0);
   rebound_handle again = 0;
   check("lookup after a faulted try", rb_lookup("echo", &again) == 0 && again != 0);
   RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, again);
   /* A fault inside an in-TAS call is caught at the callee's boundary: the
      calling server gets server_fault, and answers with it. */
-  check("arm tas.call x1", arm(faults, "tas.call", REBOUND_INJECT_THROW, 1) == 0);
+  check("arm tas.call x1", rb_faults_arm(faults, "tas.call", REBOUND_INJECT_THROW, 1) == 0);
   check("in-TAS call faulted: server_fault", echo(REBOUND_ECHO_PEER_CALLS, 1, &r) == server_fault);
   check("in-TAS calls after it", echo(REBOUND_ECHO_PEER_CALLS, 1, &r) == 0);
-  check("bad site name", arm(faults, "", REBOUND_INJECT_THROW, 1) == invalid_argument);
-  check("bad kind", arm(faults, "echo.work", 77, 1) == not_supported);
+  check("bad site name", rb_faults_arm(faults, "", REBOUND_INJECT_THROW, 1) == invalid_argument);
+  check("bad kind", rb_faults_arm(faults, "echo.work", 77, 1) == not_supported);
   rb_print("tas_client: fault recovery checked\n");
-}
-
-static uint64_t frames_used(void) {
-  struct rebound_resource_snapshot s;
-  if (RB_SYS1(REBOUND_SYS_DEBUG_SNAPSHOT, &s).error != 0) return 0;
-  return s.frames_used;
 }
 
 /* The echo server's generation, through `svc` (which follows restarts). */
@@ -124,14 +110,14 @@ static void check_restarts(rebound_handle faults) {
   const uint64_t g0 = generation(&svc);
   check("a generation", g0 >= 1);
   /* The old generation holds 4 MiB, written. */
-  const uint64_t before_keep = frames_used();
+  const uint64_t before_keep = rb_frames_used();
   struct rb_message m = {{REBOUND_ECHO_KEEP, 4096, 0, 0, 0, 0}, 0};
   check("keep 4 MiB", rb_service_call(g_echo, &m) == 0);
-  const uint64_t kept = frames_used();
+  const uint64_t kept = rb_frames_used();
   check("kept pages are in use", kept >= before_keep + 1024);
 
   /* Corrupted state: found by the server's check after the request. */
-  check("arm echo.work corrupt", arm(faults, "echo.work", REBOUND_INJECT_CORRUPT, 1) == 0);
+  check("arm echo.work corrupt", rb_faults_arm(faults, "echo.work", REBOUND_INJECT_CORRUPT, 1) == 0);
   struct rb_message r;
   check("corrupting request: server_restarted",
         echo(REBOUND_ECHO_WORK, 10, &r) == server_restarted);
@@ -141,22 +127,22 @@ static void check_restarts(rebound_handle faults) {
   /* The supervisor destroys the old heap once the old thread is joined:
      soon after its clients heard of the restart. */
   const uint64_t t_restart = rb_clock();
-  while (frames_used() + 1000 > kept && rb_clock() - t_restart < 1000000000ull) rb_sleep(1000000);
-  check("the old heap went back", frames_used() + 1000 <= kept);
+  while (rb_frames_used() + 1000 > kept && rb_clock() - t_restart < 1000000000ull) rb_sleep(1000000);
+  check("the old heap went back", rb_frames_used() + 1000 <= kept);
   uint64_t sum = 0;
   check("new requests succeed", work(&svc, 100, 1, &sum) == 0 && sum == 5050);
 
   /* A client library's retry: the request goes to the new generation. */
-  check("arm echo.work corrupt again", arm(faults, "echo.work", REBOUND_INJECT_CORRUPT, 1) == 0);
+  check("arm echo.work corrupt again", rb_faults_arm(faults, "echo.work", REBOUND_INJECT_CORRUPT, 1) == 0);
   check("an idempotent request is retried once", work(&svc, 100, 1, &sum) == 0 && sum == 5050);
   check("after one more restart", generation(&svc) == g0 + 2);
   check("arm echo.work corrupt, not retried",
-        arm(faults, "echo.work", REBOUND_INJECT_CORRUPT, 1) == 0);
+        rb_faults_arm(faults, "echo.work", REBOUND_INJECT_CORRUPT, 1) == 0);
   check("a request that is not idempotent is not", work(&svc, 100, 0, &sum) == server_restarted);
   check("and the next goes to the new generation", generation(&svc) == g0 + 3);
 
   /* A hang: no heartbeat, and the supervisor kills and replaces it. */
-  check("arm echo.work hang", arm(faults, "echo.work", REBOUND_INJECT_HANG, 1) == 0);
+  check("arm echo.work hang", rb_faults_arm(faults, "echo.work", REBOUND_INJECT_HANG, 1) == 0);
   const uint64_t t0 = rb_clock();
   check("the hung request: server_restarted", work(&svc, 10, 0, &sum) == server_restarted);
   check("within 2 s", rb_clock() - t0 < 2000000000ull);
@@ -164,13 +150,13 @@ static void check_restarts(rebound_handle faults) {
   check("served again", work(&svc, 10, 1, &sum) == 0 && sum == 55);
 
   /* Restarts leave nothing behind: ten more, and the pages in use stay. */
-  const uint64_t settled = frames_used();
+  const uint64_t settled = rb_frames_used();
   for (int i = 0; i < 10; ++i) {
-    arm(faults, "echo.work", REBOUND_INJECT_CORRUPT, 1);
+    rb_faults_arm(faults, "echo.work", REBOUND_INJECT_CORRUPT, 1);
     work(&svc, 10, 1, &sum);
   }
   check("ten more restarts", generation(&svc) == g0 + 14);
-  check("no pages kept by restarts", frames_used() <= settled + 8);
+  check("no pages kept by restarts", rb_frames_used() <= settled + 8);
   RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, g_echo);
   g_echo = svc.handle; /* later checks call the current generation */
   rb_print("tas_client: supervisor restarts checked\n");

@@ -1,6 +1,7 @@
 #include "servers/console/console_server.h"
 
 #include "lib/log.h"
+#include "recovery/fault_injection.h"
 #include "runtime/thread.h"
 #include "servers/console/uart.h"
 
@@ -21,13 +22,17 @@ char unpacked(const rb_message& m, size_t i) {
 
 }  // namespace
 
-Result<void> ConsoleServer::take_devices(rebound_handle devices) {
-  TRY_VOID(console::uart::attach(devices));
+Result<void> ConsoleServer::start() {
+  if (devices_ == 0) return fail(Error::bad_handle);
+  TRY_VOID(console::uart::attach(devices_, holdings()));
   TRY(interrupt,
-      value(RB_SYS2(REBOUND_SYS_INTERRUPT_CREATE, devices, console::uart::interrupt_line())));
+      value(RB_SYS2(REBOUND_SYS_INTERRUPT_CREATE, devices_, console::uart::interrupt_line())));
   interrupt_ = static_cast<rebound_handle>(interrupt);
-  TRY_VOID(start_thread("console-rx", &heap(), driver_main, this));
-  return {};
+  if (auto kept = holdings().keep_handle(interrupt_); !kept) {
+    RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, interrupt_);
+    return kept;
+  }
+  return holdings().start_thread("console-rx", &heap(), driver_main, this);
 }
 
 rb_message ConsoleServer::handle(rb_message& request) {
@@ -44,9 +49,16 @@ rb_message ConsoleServer::write(const rb_message& request) {
   if (n > kChunk) return status_reply(Error::invalid_argument);
   char bytes[kChunk];
   for (size_t i = 0; i < n; ++i) bytes[i] = unpacked(request, i);
+  if (recovery::fault_point("console.write")) written_twin_ = written_;
+  write_text(bytes, n);
+  return ok_reply(n);
+}
+
+void ConsoleServer::write_text(const char* bytes, size_t n) {
   Locked locked(lock_);
   put(bytes, n);
-  return ok_reply(n);
+  written_ += n;
+  written_twin_ -= n;
 }
 
 rb_message ConsoleServer::read(uint64_t max) {
@@ -58,7 +70,14 @@ rb_message ConsoleServer::read(uint64_t max) {
   // Last, as it cannot be undone: from here the driver thread replies.
   const rb_result saved = RB_SYS0(REBOUND_SYS_IPC_REPLY_SAVE);
   if (saved.error != 0) return status_reply(static_cast<Error>(saved.error));
-  readers_[reader_count_++] = Reader{static_cast<rebound_handle>(saved.value), max};
+  const auto reply = static_cast<rebound_handle>(saved.value);
+  // Held by the generation: a restart answers it (server_restarted).
+  if (auto kept = holdings().keep_reply(reply); !kept) {
+    rb_message m = status_reply(kept.error());
+    rb_ipc(REBOUND_SYS_IPC_REPLY_SEND, reply, &m);
+    return ok_reply();
+  }
+  readers_[reader_count_++] = Reader{reply, max};
   // Nothing is owed any more: the request loop's next REPLY_RECEIVE only
   // receives, and this message goes nowhere.
   return ok_reply();
@@ -116,6 +135,7 @@ void ConsoleServer::answer_readers() {
     for (unsigned i = 1; i < reader_count_; ++i) readers_[i - 1] = readers_[i];
     --reader_count_;
     rb_message m = line_piece(r.max);
+    holdings().forget_reply(r.reply);
     if (const uint64_t e = rb_ipc(REBOUND_SYS_IPC_REPLY_SEND, r.reply, &m); e != 0)
       KLOG_WARN("console: a reply to a reader failed: %s",
                 rebound::to_string(static_cast<Error>(e)));

@@ -17,6 +17,12 @@
 //
 // The kernel's log keeps writing to the same UART on its own path; the
 // server never writes to the UART from two threads at once.
+//
+// Other servers write through write_text, an in-TAS call (call.h) through
+// a ServerRef. The supervisor restarts the console like any server: the
+// UART's mapping, its interrupt, the driver thread and the readers' saved
+// replies are in the generation's holdings, given back before the next
+// generation takes the UART again.
 #pragma once
 #include "rebound/services.h"
 #include "runtime/serve.h"
@@ -27,14 +33,21 @@ namespace tas {
 
 class ConsoleServer final : public Server {
  public:
+  static constexpr const char* kService = "console";
   static constexpr unsigned kMaxReaders = 8;  // waiting at once
 
+  explicit ConsoleServer(rebound_handle devices) : devices_(devices) {}
   // Takes the UART through the device capability, binds its receive
-  // interrupt and starts the driver thread. Once, after Server::init and
-  // before serving requests.
-  Result<void> take_devices(rebound_handle devices);
+  // interrupt and starts the driver thread.
+  Result<void> start() override;
 
   rb_message handle(rb_message& request) override;
+  // Its state is whole: the bytes written, counted twice, still agree (the
+  // fault site "console.write", armed with CORRUPT, breaks them).
+  bool state_ok() const override { return written_ == ~written_twin_; }
+
+  // In-TAS: writes n bytes ('\n' goes out as "\r\n").
+  void write_text(const char* bytes, size_t n);
 
  private:
   struct Reader {
@@ -52,12 +65,14 @@ class ConsoleServer final : public Server {
   rb_message line_piece(uint64_t max);    // lock held
   void put(const char* bytes, size_t n);  // lock held
 
+  const rebound_handle devices_;
   SpinLock lock_;  // everything below, and the UART's output
   console::LineDiscipline lines_;
   Reader readers_[kMaxReaders] = {};
   unsigned reader_count_ = 0;
   rebound_handle interrupt_ = 0;
   uint64_t interrupts_ = 0, received_ = 0;
+  uint64_t written_ = 0, written_twin_ = ~uint64_t{0};
 };
 
 }  // namespace tas

@@ -7,12 +7,14 @@
 #pragma once
 #include "lib/result.h"
 #include "rebound/syscall.h"
+#include "runtime/holdings.h"
 
 namespace tas::console::uart {
 
-// Takes the UART with the device capability `devices` and turns on its
-// receive interrupt (at the UART: the line itself is bound by the caller).
-Result<void> attach(rebound_handle devices);
+// Takes the UART with the device capability `devices` (a mapping of its
+// registers goes into `holdings`) and turns on its receive interrupt (at
+// the UART: the line itself is bound by the caller).
+Result<void> attach(rebound_handle devices, Holdings& holdings);
 // Its receive interrupt's device line (arch.h in the kernel).
 unsigned interrupt_line();
 // A received character, if one waits.

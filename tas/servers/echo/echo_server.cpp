@@ -38,6 +38,7 @@ rb_message EchoServer::handle(rb_message& request) {
     case REBOUND_ECHO_BUFFER: return buffer(request.w[1]);
     case REBOUND_ECHO_GRANT_SUM: return grant_sum();
     case REBOUND_ECHO_GRANT_FILL: return grant_fill(request.w[1]);
+    case REBOUND_ECHO_SAY: return say(request);
     default: return status_reply(Error::invalid_argument);
   }
 }
@@ -142,6 +143,29 @@ rb_message EchoServer::grant_fill(uint64_t byte) {
   volatile uint8_t* p = lent.data;  // real stores, each of which may fault
   for (size_t i = 0; i < lent.size; ++i) p[i] = static_cast<uint8_t>(byte);
   return ok_reply();
+}
+
+rb_message EchoServer::say(const rb_message& request) {
+  const uint64_t n = request.w[1];
+  if (n > REBOUND_CONSOLE_CHUNK) return status_reply(Error::invalid_argument);
+  char bytes[REBOUND_CONSOLE_CHUNK];
+  for (uint64_t i = 0; i < n; ++i)
+    bytes[i] = static_cast<char>(request.w[2 + i / 8] >> (8 * (i % 8)));
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (!console_) {
+      auto made = supervisor_.ref<ConsoleServer>();
+      if (!made) return status_reply(made.error());
+      console_ = *made;
+      ++refs_made_;
+    }
+    auto written = call(console_, [&](ConsoleServer& c) { c.write_text(bytes, n); });
+    if (written) return ok_reply(n, console_.generation(), refs_made_);
+    if (written.error() != Error::server_restarted) return status_reply(written.error());
+    // The console was restarted: nothing was written (the call never got
+    // in), so trying once at the new generation repeats nothing.
+    console_ = {};
+  }
+  return status_reply(Error::server_restarted);
 }
 
 }  // namespace tas

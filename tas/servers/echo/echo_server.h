@@ -4,11 +4,14 @@
 // (PEER_CALLS calls the name server directly and reports the kernel's
 // counters across the calls), and of bulk data: the caller's message buffer
 // (BUFFER) and memory lent with a call (GRANT_SUM, GRANT_FILL), read and
-// written in place. Its state -- a count of requests kept twice, and memory
-// it was asked to keep -- is what the supervisor's tests corrupt and watch
-// being released. Protocol: abi/rebound/services.h.
+// written in place; SAY writes on the console through a reference to one
+// generation of it (server_ref.h), renewed when the console was restarted. Its state -- a count of
+// requests kept twice, and memory it was asked to keep -- is what the supervisor's tests corrupt
+// and watch being released. Protocol: abi/rebound/services.h.
 #pragma once
 #include "runtime/serve.h"
+#include "runtime/supervisor.h"
+#include "servers/console/console_server.h"
 #include "servers/names/name_server.h"
 
 namespace tas {
@@ -18,7 +21,8 @@ class EchoServer final : public Server {
   static constexpr uint64_t kMaxWork = 4096;
   static constexpr uint64_t kMaxKeepKiB = 8192;
 
-  explicit EchoServer(NameServer& peer) : peer_(peer) {}
+  explicit EchoServer(const Services& services)
+      : peer_(services.names), supervisor_(services.supervisor) {}
   rb_message handle(rb_message& request) override;
   bool state_ok() const override { return twin_ == ~requests_; }
 
@@ -31,8 +35,12 @@ class EchoServer final : public Server {
   rb_message buffer(uint64_t n);
   rb_message grant_sum();
   rb_message grant_fill(uint64_t byte);
+  rb_message say(const rb_message& request);
 
   NameServer& peer_;
+  Supervisor& supervisor_;
+  ServerRef<ConsoleServer> console_;  // none until the first SAY
+  uint64_t refs_made_ = 0;
   // Requests handled, and its complement: a pair that only corruption
   // breaks (the fault site "echo.work" armed with CORRUPT does).
   uint64_t requests_ = 0;

@@ -20,9 +20,13 @@ volatile uint32_t& reg(uintptr_t offset) { return g_registers[offset / 4]; }
 
 }  // namespace
 
-Result<void> attach(rebound_handle devices) {
+Result<void> attach(rebound_handle devices, Holdings& holdings) {
   TRY(address, value(RB_SYS5(REBOUND_SYS_DEVICE_MAP, devices, kPhys, 4096, 0,
                              REBOUND_VM_READ | REBOUND_VM_WRITE)));
+  if (auto kept = holdings.keep_mapping(address, 4096); !kept) {
+    RB_SYS3(REBOUND_SYS_VM_UNMAP, address, 4096, 0);
+    return kept;
+  }
   g_registers = reinterpret_cast<volatile uint32_t*>(address);
   reg(kClear) = kRxInterrupt | kRxTimeout;
   reg(kMaskSet) = reg(kMaskSet) | kRxInterrupt | kRxTimeout;

@@ -28,7 +28,8 @@ void out(uint16_t reg, uint8_t v) {
 
 }  // namespace
 
-Result<void> attach(rebound_handle devices) {
+// (I/O ports are the process's, not a mapping: nothing to hold.)
+Result<void> attach(rebound_handle devices, Holdings&) {
   TRY_VOID(check(RB_SYS3(REBOUND_SYS_IO_PORTS_ALLOW, devices, kBase, kPorts).error));
   out(kFifo, kFifoOn);
   out(kIrqEnable, kIrqRxData);
