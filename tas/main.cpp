@@ -1,6 +1,7 @@
 // The TAS's servers and how they are put together: the supervisor starts
-// echo, the console and (test builds) faults -- each its heap, its object,
-// what it takes besides (the console: the UART and its interrupt), an
+// the console, time, echo and (test builds) faults -- each its heap, its
+// object, what it takes besides (the console: the UART and its interrupt;
+// time: a reading of the RTC), an
 // endpoint registered with the name service, a thread -- and replaces them
 // when they must. The first thread serves the name service itself, once
 // every other server is up (so the kernel's first ping means "all up").
@@ -14,6 +15,7 @@
 #include "servers/echo/echo_server.h"
 #include "servers/faults/faults_server.h"
 #include "servers/names/name_server.h"
+#include "servers/time/time_server.h"
 
 namespace {
 
@@ -22,6 +24,7 @@ tas::Supervisor g_supervisor(g_names);
 
 tas::Server* make_echo(const tas::Services& s) { return new tas::EchoServer(s); }
 tas::Server* make_console(const tas::Services& s) { return new tas::ConsoleServer(s.devices); }
+tas::Server* make_time(const tas::Services& s) { return new tas::TimeServer(s.devices); }
 tas::Server* make_faults(const tas::Services&) { return new tas::FaultsServer; }
 
 // The kernel's ping, the first call on the name service: the device
@@ -50,6 +53,7 @@ int tas_main(rebound_handle names, bool test_build) {
     ++servers;
   };
   start("console", make_console);
+  start("time", make_time);
   start("echo", make_echo);
   if (test_build) start("faults", make_faults);
   if (auto r = g_supervisor.watch(); !r) {

@@ -64,6 +64,15 @@ enum rebound_echo_op {
                                   generation, made again once after a console restart */
 };
 
+/* The time service ("time"): the wall clock, from the RTC (UTC), and the
+   monotonic clock (the kernel's, as REBOUND_SYS_CLOCK gives it). */
+enum rebound_time_op {
+  REBOUND_TIME_NOW = 1, /* () -> (seconds since 1970-01-01 UTC, nanoseconds within that
+                           second, monotonic ns): all three read at once */
+  REBOUND_TIME_DATE = 2 /* (seconds since 1970-01-01 UTC) -> (year, month 1-12, day 1-31,
+                           seconds within that day): the UTC date of that time */
+};
+
 /* Fault injection in the TAS ("faults"; test builds only). */
 enum rebound_faults_op {
   REBOUND_FAULTS_ARM = 1, /* (site, kind | count << 32) -> (): the next `count` passes
