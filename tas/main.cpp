@@ -1,7 +1,7 @@
 // The TAS's servers and how they are put together: the supervisor starts
-// the console, time, echo and (test builds) faults -- each its heap, its
-// object, what it takes besides (the console: the UART and its interrupt;
-// time: a reading of the RTC), an
+// the console, time, block, echo and (test builds) faults -- each its heap,
+// its object, what it takes besides (the console: the UART and its
+// interrupt; time: a reading of the RTC; block: the disk), an
 // endpoint registered with the name service, a thread -- and replaces them
 // when they must. The first thread serves the name service itself, once
 // every other server is up (so the kernel's first ping means "all up").
@@ -11,6 +11,7 @@
 #include "lib/log.h"
 #include "runtime/start.h"
 #include "runtime/supervisor.h"
+#include "servers/block/block_server.h"
 #include "servers/console/console_server.h"
 #include "servers/echo/echo_server.h"
 #include "servers/faults/faults_server.h"
@@ -25,6 +26,7 @@ tas::Supervisor g_supervisor(g_names);
 tas::Server* make_echo(const tas::Services& s) { return new tas::EchoServer(s); }
 tas::Server* make_console(const tas::Services& s) { return new tas::ConsoleServer(s.devices); }
 tas::Server* make_time(const tas::Services& s) { return new tas::TimeServer(s.devices); }
+tas::Server* make_block(const tas::Services& s) { return new tas::BlockServer(s); }
 tas::Server* make_faults(const tas::Services&) { return new tas::FaultsServer; }
 
 // The kernel's ping, the first call on the name service: the device
@@ -54,6 +56,7 @@ int tas_main(rebound_handle names, bool test_build) {
   };
   start("console", make_console);
   start("time", make_time);
+  start("block", make_block);
   start("echo", make_echo);
   if (test_build) start("faults", make_faults);
   if (auto r = g_supervisor.watch(); !r) {

@@ -73,6 +73,17 @@ enum rebound_time_op {
                            seconds within that day): the UTC date of that time */
 };
 
+/* The block service ("block"): the disk, in 512-byte sectors. User programs
+   may only look (the file-system server in the TAS writes it). */
+enum rebound_block_op {
+  REBOUND_BLOCK_INFO = 1, /* () -> (sectors, sector size, reads, writes so far) */
+  REBOUND_BLOCK_READ = 2  /* (first sector, count) -> (count): into the memory the call lends
+                             (writable; access_denied if read-only) or else the caller's
+                             message buffer; out_of_range past the end or for count 0,
+                             invalid_argument if count sectors do not fit, not_found with
+                             neither */
+};
+
 /* Fault injection in the TAS ("faults"; test builds only). */
 enum rebound_faults_op {
   REBOUND_FAULTS_ARM = 1, /* (site, kind | count << 32) -> (): the next `count` passes

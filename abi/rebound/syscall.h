@@ -70,7 +70,10 @@ enum rebound_syscall {
   REBOUND_SYS_IO_PORTS_ALLOW = 44,  /* (device handle, first port, count) -> (): x86_64 */
   REBOUND_SYS_IPC_REPLY_SAVE = 45,  /* () -> (reply handle): the reply this thread owes */
   REBOUND_SYS_IPC_REPLY_SEND = 46,  /* (reply handle, reply message) -> (): IPC registers */
-  /* 47-49: not assigned yet (unknown_syscall). Bulk data (ipc_bulk.h): */
+  REBOUND_SYS_BOOT_IMAGE_COPY = 47, /* (device handle, name, name len) -> (memory handle, size):
+                                       a copy of a boot image built into the kernel (the RAM
+                                       disk's "disk") in a new memory object */
+  /* 48-49: not assigned yet (unknown_syscall). Bulk data (ipc_bulk.h): */
   REBOUND_SYS_IPC_BUFFER = 50,      /* () -> (address): the calling thread's message buffer */
   REBOUND_SYS_IPC_CALL_GRANT = 51,  /* as IPC_CALL, lending the memory words 4-5 describe */
   REBOUND_SYS_COUNT

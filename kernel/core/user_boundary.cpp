@@ -62,8 +62,8 @@ constinit const Handler detail::kSyscallTable[REBOUND_SYS_COUNT] = {
     syscalls::sys_io_ports_allow,
     syscalls::sys_ipc_reply_save,
     syscalls::sys_ipc_reply_send,
-    // 47-49: not assigned yet.
-    syscalls::sys_unassigned,
+    syscalls::sys_boot_image_copy,
+    // 48-49: not assigned yet.
     syscalls::sys_unassigned,
     syscalls::sys_unassigned,
     syscalls::sys_ipc_buffer,

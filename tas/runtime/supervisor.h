@@ -29,6 +29,7 @@
 #include <atomic>
 
 #include "runtime/holdings.h"
+#include "runtime/lasting.h"
 #include "runtime/server.h"
 #include "runtime/server_ref.h"
 #include "runtime/spin_lock.h"
@@ -43,6 +44,7 @@ struct Services {
   NameServer& names;
   Supervisor& supervisor;  // for references to other servers (ref)
   rebound_handle devices;  // the device capability (0: none)
+  Lasting& lasting;        // handles kept across the server's restarts
 };
 
 class Supervisor {
@@ -82,6 +84,7 @@ class Supervisor {
     Server* server = nullptr;  // on its own heap
     ServerHome home;           // server and generation, for references
     Holdings holdings;         // of the current generation
+    Lasting lasting;           // of every generation
     rebound_handle endpoint = 0;
     rebound_handle thread = 0;
     unsigned thread_slot = 0;

@@ -93,7 +93,10 @@ int main(void) {
   while (rb_frames_used() > settled + 8 && rb_clock() - t0 < 1000000000ull) rb_sleep(1000000);
   check("no pages kept by restarts", rb_frames_used() <= settled + 8);
 
-  /* Input comes by interrupt to the generation now serving. */
+  /* Input comes by interrupt to the generation now serving. The prompt
+     waits for the supervisor's last log line: the kernel's log and the
+     console share the UART unlocked, and the test types on seeing it. */
+  rb_sleep(200 * 1000000ull);
   check("prompt", rb_console_print(g_console, "console_restart: type a line\n") == 0);
   char line[64];
   size_t length = 0;

@@ -1,11 +1,15 @@
 // Devices, for the drivers of the TAS: interrupt objects
-// (core/interrupt_object.h), device registers and I/O ports, each reached
-// through the device capability (core/device_control.h), which only the TAS
-// holds. Checked first, so that a process without it learns nothing else.
+// (core/interrupt_object.h), device registers and I/O ports, and copies of
+// boot images (the RAM disk's contents), each reached through the device
+// capability (core/device_control.h), which only the TAS holds. Checked first, so that a process
+// without it learns nothing else.
 #include "arch/arch.h"
+#include "core/boot_images.h"
 #include "core/device_control.h"
 #include "core/interrupt_object.h"
+#include "core/memory_object.h"
 #include "core/syscalls/syscall.h"
+#include "lib/align.h"
 
 namespace core::syscalls {
 namespace {
@@ -60,6 +64,28 @@ Result<Values> sys_io_ports_allow(Args a) {
   TRY_VOID(DeviceControl::check_io_ports(a[1], a[2]));
   TRY_VOID(caller().io_ports().allow(static_cast<uint32_t>(a[1]), static_cast<uint32_t>(a[2])));
   return Values{};
+}
+
+// The disk image built into the kernel becomes the RAM disk's backing
+// store: a copy, so that writes reach neither the image nor anyone else.
+Result<Values> sys_boot_image_copy(Args a) {
+  TRY_VOID(device_control(a[0]));
+  char name[32];
+  if (a[2] == 0 || a[2] >= sizeof name) return fail(Error::invalid_argument);
+  TRY_VOID(caller().space()->copy_in(name, a[1], a[2]));
+  const BootImage* image = find_boot_image(name, a[2]);
+  if (image == nullptr) return fail(Error::not_found);
+  const size_t size = lib::align_up<size_t>(image->size, mm::kPageSize);
+  if (size == 0 || size > MemoryObject::kMaxSize) return fail(Error::limit_reached);
+  TRY(memory, MemoryObject::create(size));
+  for (size_t page = 0, at = 0; at < image->size; ++page, at += mm::kPageSize) {
+    TRY(frame, memory->frame(page));
+    const size_t n = image->size - at < mm::kPageSize ? image->size - at : mm::kPageSize;
+    __builtin_memcpy(reinterpret_cast<void*>(arch::phys_to_virt(frame)), image->data + at, n);
+  }
+  TRY(handle, caller().handles().add(memory, REBOUND_RIGHT_DUPLICATE | REBOUND_RIGHT_MAP |
+                                                 REBOUND_RIGHT_READ | REBOUND_RIGHT_WRITE));
+  return Values{handle, image->size};
 }
 
 }  // namespace core::syscalls
