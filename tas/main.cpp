@@ -3,11 +3,11 @@
 // its object, what it takes besides (the console: the UART and its
 // interrupt; time: a reading of the RTC; block: the disk), an
 // endpoint registered with the name service, a thread -- and replaces them
-// when they must. The first thread serves the name service itself, once
-// every other server is up (so the kernel's first ping means "all up").
-// That ping brings the device capability, which the console needs before it
-// starts: it is received first, and answered when the name service starts
-// serving.
+// when they must -- the name service too, on the endpoint the kernel gave
+// (every process holds it). The first thread receives the kernel's ping on
+// that endpoint first: it brings the device capability, which drivers need
+// to start; it answers it once every server serves (so the ping means "all
+// up"), and then runs the supervisor's watch.
 #include "lib/log.h"
 #include "runtime/start.h"
 #include "runtime/supervisor.h"
@@ -20,9 +20,9 @@
 
 namespace {
 
-tas::NameServer g_names;
-tas::Supervisor g_supervisor(g_names);
+tas::Supervisor g_supervisor;
 
+tas::Server* make_names(const tas::Services&) { return new tas::NameServer; }
 tas::Server* make_echo(const tas::Services& s) { return new tas::EchoServer(s); }
 tas::Server* make_console(const tas::Services& s) { return new tas::ConsoleServer(s.devices); }
 tas::Server* make_time(const tas::Services& s) { return new tas::TimeServer(s.devices); }
@@ -44,9 +44,12 @@ rebound_handle receive_ping(rebound_handle names) {
 }  // namespace
 
 int tas_main(rebound_handle names, bool test_build) {
-  if (auto r = tas::Server::init(g_names, "names"); !r) return tas::kExitBroken;
   g_supervisor.give_devices(receive_ping(names));
-  unsigned servers = 0;
+  if (auto r = g_supervisor.start_names(names, make_names); !r) {
+    KLOG_ERROR("tas: no name service: %s", rebound::to_string(r.error()));
+    return tas::kExitBroken;
+  }
+  unsigned servers = 1;
   auto start = [&](const char* name, tas::Supervisor::Factory make) {
     if (auto r = g_supervisor.start(name, make); !r) {
       KLOG_ERROR("tas: %s not started: %s", name, rebound::to_string(r.error()));
@@ -59,15 +62,11 @@ int tas_main(rebound_handle names, bool test_build) {
   start("block", make_block);
   start("echo", make_echo);
   if (test_build) start("faults", make_faults);
-  if (auto r = g_supervisor.watch(); !r) {
-    KLOG_ERROR("tas: no supervisor: %s", rebound::to_string(r.error()));
-    return tas::kExitBroken;
-  }
   while (g_supervisor.serving() < servers) rb_yield();
-  KLOG_INFO("tas: %u servers up%s", servers + 1,
-            test_build ? " (test build: fault injection)" : "");
-  // Its first REPLY_RECEIVE answers the ping (status 0).
-  const Error e = tas::serve(names, g_names);
-  KLOG_ERROR("tas: the name service stopped: %s", rebound::to_string(e));
-  return static_cast<int>(e);
+  KLOG_INFO("tas: %u servers up%s", servers, test_build ? " (test build: fault injection)" : "");
+  // The ping's answer (status 0) tells the kernel that all are up.
+  rb_message up{};
+  if (const uint64_t e = rb_ipc(REBOUND_SYS_IPC_REPLY, 0, &up); e != 0)
+    KLOG_ERROR("tas: the ping's answer failed: %s", rebound::to_string(static_cast<Error>(e)));
+  g_supervisor.watch();
 }

@@ -70,8 +70,10 @@ void print_differences(const ResourceSnapshot& x, const ResourceSnapshot& y) {
   diff("page-table frames", x.page_table_frames, y.page_table_frames);
   diff("exception objects", x.exception_objects, y.exception_objects);
   diff("heaps", x.heap_count, y.heap_count);
-  for (unsigned t = 0; t < REBOUND_OBJECT_TYPES; ++t)
-    diff("objects of a type", x.objects[t], y.objects[t]);
+  static constexpr const char* kTypes[REBOUND_OBJECT_TYPES] = {
+      "page tables",    "kernel stacks", "heaps",          "threads",
+      "address spaces", "processes",     "memory objects", "endpoints"};
+  for (unsigned t = 0; t < REBOUND_OBJECT_TYPES; ++t) diff(kTypes[t], x.objects[t], y.objects[t]);
   for (unsigned i = 0; i < x.heap_count && i < y.heap_count; ++i) {
     if (same_heap(x.heaps[i], y.heaps[i])) continue;
     klog::print("    heap %s:\n", x.heaps[i].name);

@@ -65,6 +65,8 @@ Error serve(rebound_handle endpoint, Server& owner, RetryPolicy policy) {
       // ends owing it, and the supervisor's restart fails the call with
       // Error::server_restarted once the new generation is there.
       KLOG_WARN("tas: %s: state check failed: the supervisor replaces it", owner.name());
+      // A handle the reply would have moved stays the TAS's: close it.
+      if (reply->handle != 0) RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, reply->handle);
       owner.heartbeat().suspect.store(true, std::memory_order_release);
       return Error::server_restarted;
     }

@@ -33,9 +33,6 @@ struct Heartbeat {
 
 class Server {
  public:
-  // Makes its heap (a server the supervisor does not restart: the name
-  // service); Error::limit_reached when every heap slot is taken.
-  static Result<void> init(Server& s, const char* name);
   // A server made on its own heap (by the supervisor) learns its name, heap,
   // generation (1, then one more for each restart) and where to keep what
   // else it holds.

@@ -39,6 +39,8 @@ class ServerRef {
 
   explicit operator bool() const { return home_ != nullptr; }
   unsigned generation() const { return generation_; }
+  // Its generation has been replaced (a hint: enter() decides).
+  bool stale() const { return home_ != nullptr && home_->generation.load() != generation_; }
 
   // Counts the caller in: the server, or Error::server_restarted if its
   // generation was replaced (then the caller is not counted).

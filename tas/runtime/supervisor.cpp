@@ -3,6 +3,7 @@
 #include "lib/log.h"
 #include "runtime/heaps.h"
 #include "runtime/serve.h"
+#include "runtime/sys.h"
 #include "runtime/thread.h"
 #include "servers/names/name_server.h"
 
@@ -14,7 +15,16 @@ struct Supervisor::Generation {
   Supervisor& supervisor;
   Server& server;
   rebound_handle endpoint;
+  bool lasting_endpoint;
 };
+
+Result<void> Supervisor::start_names(rebound_handle endpoint, Factory make) {
+  if (count_.load() != 0) return fail(Error::invalid_argument);  // first
+  Slot& s = slots_[0];
+  s.endpoint = endpoint;
+  s.lasting_endpoint = true;
+  return start(NameServer::kService, make);
+}
 
 Result<void> Supervisor::start(const char* name, Factory make) {
   if (count_ == kMaxServers) return fail(Error::limit_reached);
@@ -37,37 +47,38 @@ Result<void> Supervisor::launch(Slot& s) {
   Result<void> started;
   {
     HeapScope scope(heap);
-    server = s.make(Services{names_, *this, devices_, s.lasting});
-    generation = new Generation{*this, *server, 0};
+    server = s.make(Services{*this, devices_, s.lasting});
+    generation = new Generation{*this, *server, 0, s.lasting_endpoint};
     server->attach(s.name, *heap, s.generation + 1, s.holdings);
     started = server->start();
   }
-  const rb_result ep = started ? RB_SYS0(REBOUND_SYS_ENDPOINT_CREATE) : rb_result{};
+  rb_result ep{};
+  if (started)
+    ep = s.lasting_endpoint ? rb_result{0, s.endpoint, 0} : RB_SYS0(REBOUND_SYS_ENDPOINT_CREATE);
   if (!started || ep.error != 0) {
     s.holdings.release();
     destroy_heap(heap);
     return fail(started ? static_cast<Error>(ep.error) : started.error());
   }
   generation->endpoint = static_cast<rebound_handle>(ep.value);
-  auto thread = start_thread(s.name, heap, serve_thread, generation);
-  if (!thread) {
-    RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, generation->endpoint);
-    s.holdings.release();
-    destroy_heap(heap);
-    return fail(thread.error());
-  }
-  rebound_handle replaced = 0;
-  if (auto r = names_.set(s.name, generation->endpoint, replaced); !r) {
-    // The thread serves an endpoint nobody can reach: end it.
-    RB_SYS2(REBOUND_SYS_ENDPOINT_CLOSE, generation->endpoint, Error::peer_closed);
-    RB_SYS1(REBOUND_SYS_THREAD_JOIN, thread->handle);
-    RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, thread->handle);
-    release_thread_slot(thread->slot);
-    RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, generation->endpoint);
+  // The name service's next generation gets the registry, or the name
+  // leads to this generation: before it serves, so that nothing is
+  // served by a generation the names do not know.
+  if (auto r = register_name(s, server, generation->endpoint); !r) {
+    if (!s.lasting_endpoint) RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, generation->endpoint);
     s.holdings.release();
     destroy_heap(heap);
     return r;
   }
+  auto thread = start_thread(s.name, heap, serve_thread, generation);
+  if (!thread) {
+    if (!s.lasting_endpoint) RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, generation->endpoint);
+    s.holdings.release();
+    destroy_heap(heap);
+    return fail(thread.error());
+  }
+  // The supervisor registers with the name service's newest generation.
+  if (s.lasting_endpoint) names_ = static_cast<NameServer*>(server);
   publish(s, server, server->generation());
   s.server = server;
   s.endpoint = generation->endpoint;
@@ -78,6 +89,22 @@ Result<void> Supervisor::launch(Slot& s) {
   s.last_beats = 0;
   s.stalled_since_ns = 0;
   return {};
+}
+
+// A new generation of the name service gets a registry of every other
+// server; any other server's name leads to its new endpoint (the old one,
+// if any, is the slot's to close).
+Result<void> Supervisor::register_name(Slot& s, Server* server, rebound_handle endpoint) {
+  if (s.lasting_endpoint) {
+    auto* names = static_cast<NameServer*>(server);
+    for (unsigned i = 0, n = count_.load(); i < n; ++i) {
+      const Slot& other = slots_[i];
+      if (&other != &s && other.server != nullptr) TRY_VOID(names->set(other.name, other.endpoint));
+    }
+    return {};
+  }
+  if (names_ == nullptr) return fail(Error::not_found);
+  return names_->set(s.name, endpoint);
 }
 
 // References made from now on lead to `server`, and those made before fail.
@@ -110,8 +137,14 @@ void Supervisor::serve_thread(void* arg) {
   g.supervisor.serving_.fetch_add(1);
   const Error e = serve(g.endpoint, g.server);
   if (e == Error::server_restarted) {
-    // Its state check failed: keep the last request's reply owed until the
-    // supervisor, with the next generation up, fails it and kills us.
+    // Its state check failed. A lasting endpoint (the name service's) will
+    // be served by the next generation: the caller hears at once, and its
+    // retry waits there. Otherwise keep the last request's reply owed until
+    // the supervisor, with the next generation up, fails it and kills us.
+    if (g.lasting_endpoint) {
+      rb_message m = status_reply(Error::server_restarted);
+      rb_ipc(REBOUND_SYS_IPC_REPLY, 0, &m);
+    }
     for (;;) rb_sleep(1'000'000'000);
   }
   if (e != Error::peer_closed)
@@ -132,14 +165,21 @@ void Supervisor::replace(Slot& s, const char* why) {
                rebound::to_string(launched.error()));
     s.server = nullptr;  // its name leads to the closed endpoint
     publish(s, nullptr, 0);
+    if (s.lasting_endpoint) {
+      // No name service: its callers fail rather than wait for none.
+      names_ = nullptr;
+      RB_SYS2(REBOUND_SYS_ENDPOINT_CLOSE, old_endpoint, Error::peer_closed);
+    }
   }
   // Clients of the old generation hear why; its thread, whatever it does,
-  // ends (a reply it owes fails with the same reason).
-  RB_SYS2(REBOUND_SYS_ENDPOINT_CLOSE, old_endpoint, Error::server_restarted);
+  // ends (a reply it owes fails with the same reason). A lasting endpoint
+  // stays open: its callers wait for the new generation.
+  if (!s.lasting_endpoint)
+    RB_SYS2(REBOUND_SYS_ENDPOINT_CLOSE, old_endpoint, Error::server_restarted);
   RB_SYS1(REBOUND_SYS_THREAD_KILL, old_thread);
   RB_SYS1(REBOUND_SYS_THREAD_JOIN, old_thread);
   RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, old_thread);
-  RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, old_endpoint);
+  if (!s.lasting_endpoint) RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, old_endpoint);
   release_thread_slot(old_slot);
   // Nothing runs on the old heap now, or will: it goes, with the old server
   // in it.
@@ -183,17 +223,11 @@ void Supervisor::poll() {
   }
 }
 
-void Supervisor::watch_thread(void* self) {
-  auto& sup = *static_cast<Supervisor*>(self);
+void Supervisor::watch() {
   for (;;) {
     rb_sleep(kPollNs);
-    sup.poll();
+    poll();
   }
-}
-
-Result<void> Supervisor::watch() {
-  TRY_VOID(start_thread("supervisor", &runtime_heap(), watch_thread, this));
-  return {};
 }
 
 }  // namespace tas

@@ -22,8 +22,8 @@
 //     (waited for, up to the hang limit), the old heap is destroyed whole:
 //     the old server object and everything it allocated lived there, so
 //     nothing of the old state is left, and its pages go back to the kernel.
-// Everything runs on the supervisor's own thread, which polls the servers
-// every kPoll (the kernel has no timeout on receive yet); each poll also
+// Everything runs on the supervisor's thread (the TAS's first), which polls
+// the servers every kPoll (the kernel has no timeout on receive yet); each poll also
 // takes in the faults each server's requests met since the last one.
 #pragma once
 #include <atomic>
@@ -41,7 +41,6 @@ class Supervisor;
 
 // What a server's factory may hand to the server it makes.
 struct Services {
-  NameServer& names;
   Supervisor& supervisor;  // for references to other servers (ref)
   rebound_handle devices;  // the device capability (0: none)
   Lasting& lasting;        // handles kept across the server's restarts
@@ -57,10 +56,12 @@ class Supervisor {
   // server's fresh one).
   using Factory = Server* (*)(const Services& services);
 
-  explicit Supervisor(NameServer& names) : names_(names) {}
-
   // The device capability, for servers started from now on (before start).
   void give_devices(rebound_handle devices) { devices_ = devices; }
+  // Starts the name service (first: the others register with it), made by
+  // `make`, on `endpoint` -- the one every process holds, which lasts
+  // across its restarts.
+  Result<void> start_names(rebound_handle endpoint, Factory make);
   // Starts a server: heap, object, its start, endpoint registered as
   // `name`, thread.
   Result<void> start(const char* name, Factory make);
@@ -70,8 +71,9 @@ class Supervisor {
   Result<ServerRef<T>> ref();
   // Server threads that have begun their request loops (of any generation).
   unsigned serving() const { return serving_.load(); }
-  // Starts the supervisor's own thread (polling the servers).
-  Result<void> watch();
+  // The supervisor's watch, on the calling thread (the TAS's first): polls
+  // the servers, forever.
+  [[noreturn]] void watch();
 
   // Restarts so far, and faulted tries seen, over all servers.
   uint64_t restarts() const { return restarts_; }
@@ -86,6 +88,7 @@ class Supervisor {
     Holdings holdings;         // of the current generation
     Lasting lasting;           // of every generation
     rebound_handle endpoint = 0;
+    bool lasting_endpoint = false;  // the name service's: never closed or replaced
     rebound_handle thread = 0;
     unsigned thread_slot = 0;
     unsigned generation = 0;
@@ -95,6 +98,7 @@ class Supervisor {
   };
 
   Result<void> launch(Slot& s);
+  Result<void> register_name(Slot& s, Server* server, rebound_handle endpoint);
   void replace(Slot& s, const char* why);
   void publish(Slot& s, Server* server, unsigned generation);
   void wait_for_callers(Slot& s, unsigned generation);
@@ -102,9 +106,8 @@ class Supervisor {
   bool hung(Slot& s, uint64_t now);
   struct Generation;
   static void serve_thread(void* generation);
-  static void watch_thread(void* self);
 
-  NameServer& names_;
+  NameServer* names_ = nullptr;  // the name service's current generation
   rebound_handle devices_ = 0;
   SpinLock homes_lock_;  // each home's server and generation change together
   Slot slots_[kMaxServers];

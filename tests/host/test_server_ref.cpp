@@ -27,8 +27,10 @@ TEST(ServerRef, ReachesItsGenerationOnly) {
   EXPECT_EQ(home.inside[1].load(), 1u);
   ref.leave();
   EXPECT_EQ(home.inside[1].load(), 0u);
+  EXPECT_FALSE(ref.stale());
 
   home.generation.store(2);
+  EXPECT_TRUE(ref.stale());
   auto stale = ref.enter();
   ASSERT_FALSE(stale.has_value());
   EXPECT_EQ(stale.error(), rebound::Error::server_restarted);

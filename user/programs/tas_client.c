@@ -47,7 +47,8 @@ static void check_recovery(rebound_handle faults) {
 
   /* The same with CPU faults: a null read in the handler reaches the TAS
      thread as a fault frame and unwinds as an exception. */
-  check("arm echo.work null x2", rb_faults_arm(faults, "echo.work", REBOUND_INJECT_NULL_READ, 2) == 0);
+  check("arm echo.work null x2",
+        rb_faults_arm(faults, "echo.work", REBOUND_INJECT_NULL_READ, 2) == 0);
   check("work, retried after null reads",
         echo(REBOUND_ECHO_WORK, 1000, &r) == 0 && r.w[1] == 500500);
   check("stats after null reads", echo(REBOUND_ECHO_STATS, 0, &s1) == 0);
@@ -70,10 +71,12 @@ static void check_recovery(rebound_handle faults) {
   /* A fault in the runtime's own request path, once: retried too. */
   check("arm tas.request x1", rb_faults_arm(faults, "tas.request", REBOUND_INJECT_THROW, 1) == 0);
   check("words after a runtime fault", echo_words_ok(12));
-  check("arm tas.request null x1", rb_faults_arm(faults, "tas.request", REBOUND_INJECT_NULL_READ, 1) == 0);
+  check("arm tas.request null x1",
+        rb_faults_arm(faults, "tas.request", REBOUND_INJECT_NULL_READ, 1) == 0);
   check("words after a runtime null read", echo_words_ok(13));
   /* A fault in the name service's lookup: retried there. */
-  check("arm names.lookup null x1", rb_faults_arm(faults, "names.lookup", REBOUND_INJECT_NULL_READ, 1) == 0);
+  check("arm names.lookup null x1",
+        rb_faults_arm(faults, "names.lookup", REBOUND_INJECT_NULL_READ, 1) == 0);
   rebound_handle again = 0;
   check("lookup after a faulted try", rb_lookup("echo", &again) == 0 && again != 0);
   RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, again);
@@ -117,7 +120,8 @@ static void check_restarts(rebound_handle faults) {
   check("kept pages are in use", kept >= before_keep + 1024);
 
   /* Corrupted state: found by the server's check after the request. */
-  check("arm echo.work corrupt", rb_faults_arm(faults, "echo.work", REBOUND_INJECT_CORRUPT, 1) == 0);
+  check("arm echo.work corrupt",
+        rb_faults_arm(faults, "echo.work", REBOUND_INJECT_CORRUPT, 1) == 0);
   struct rb_message r;
   check("corrupting request: server_restarted",
         echo(REBOUND_ECHO_WORK, 10, &r) == server_restarted);
@@ -127,13 +131,15 @@ static void check_restarts(rebound_handle faults) {
   /* The supervisor destroys the old heap once the old thread is joined:
      soon after its clients heard of the restart. */
   const uint64_t t_restart = rb_clock();
-  while (rb_frames_used() + 1000 > kept && rb_clock() - t_restart < 1000000000ull) rb_sleep(1000000);
+  while (rb_frames_used() + 1000 > kept && rb_clock() - t_restart < 1000000000ull)
+    rb_sleep(1000000);
   check("the old heap went back", rb_frames_used() + 1000 <= kept);
   uint64_t sum = 0;
   check("new requests succeed", work(&svc, 100, 1, &sum) == 0 && sum == 5050);
 
   /* A client library's retry: the request goes to the new generation. */
-  check("arm echo.work corrupt again", rb_faults_arm(faults, "echo.work", REBOUND_INJECT_CORRUPT, 1) == 0);
+  check("arm echo.work corrupt again",
+        rb_faults_arm(faults, "echo.work", REBOUND_INJECT_CORRUPT, 1) == 0);
   check("an idempotent request is retried once", work(&svc, 100, 1, &sum) == 0 && sum == 5050);
   check("after one more restart", generation(&svc) == g0 + 2);
   check("arm echo.work corrupt, not retried",
@@ -160,6 +166,30 @@ static void check_restarts(rebound_handle faults) {
   RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, g_echo);
   g_echo = svc.handle; /* later checks call the current generation */
   rb_print("tas_client: supervisor restarts checked\n");
+}
+
+/* The name service restarted: its endpoint -- every process's -- lasts, the
+   new generation knows every server, and in-TAS references to it are
+   renewed. */
+static void check_names_restart(rebound_handle faults) {
+  check("arm names.lookup corrupt",
+        rb_faults_arm(faults, "names.lookup", REBOUND_INJECT_CORRUPT, 1) == 0);
+  struct rb_message m = {{REBOUND_NAMES_LOOKUP, 0, 0, 0, 0, 0}, 0};
+  rb_pack_name(&m, "echo");
+  check("the corrupting lookup: server_restarted",
+        rb_service_call(rb_names_handle, &m) == server_restarted && m.handle == 0);
+  const char* names[] = {"echo", "console", "time", "block", "faults", "names"};
+  for (int i = 0; i < 6; ++i) {
+    rebound_handle h = 0;
+    const uint64_t e = rb_lookup(names[i], &h);
+    check(i < 5 ? "the new generation knows every server" : "but not itself",
+          i < 5 ? e == 0 : e == not_found);
+    if (h != 0) RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, h);
+  }
+  struct rb_message r;
+  check("in-TAS calls reach the new generation",
+        echo(REBOUND_ECHO_PEER_CALLS, 10, &r) == 0 && r.w[3] == 10 * 5);
+  rb_print("tas_client: name service restart checked\n");
 }
 
 int main(int argc, char** argv) {
@@ -212,6 +242,7 @@ int main(int argc, char** argv) {
   if (f == 0) {
     check_recovery(faults);
     check_restarts(faults);
+    check_names_restart(faults);
   } else {
     check("faults: absent, not broken", f == not_found);
     rb_print("tas_client: no fault injection (production build)\n");

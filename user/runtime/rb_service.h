@@ -23,13 +23,17 @@ static inline uint64_t rb_service_call(rebound_handle service, struct rb_message
   return error != 0 ? error : m->w[0];
 }
 
-/* A CALL handle to the service called `name` in *out; returns the error. */
+/* A CALL handle to the service called `name` in *out; returns the error.
+   A lookup the name service's restart cut short is tried once more (the
+   endpoint lasts; its new generation answers). */
 static inline uint64_t rb_lookup(const char* name, rebound_handle* out) {
-  struct rb_message m = {{REBOUND_NAMES_LOOKUP, 0, 0, 0, 0, 0}, 0};
-  if (!rb_pack_name(&m, name)) return invalid_argument;
-  uint64_t error = rb_service_call(rb_names_handle, &m);
-  if (error == 0) *out = m.handle;
-  return error;
+  for (int attempt = 0;; ++attempt) {
+    struct rb_message m = {{REBOUND_NAMES_LOOKUP, 0, 0, 0, 0, 0}, 0};
+    if (!rb_pack_name(&m, name)) return invalid_argument;
+    const uint64_t error = rb_service_call(rb_names_handle, &m);
+    if (error == 0) *out = m.handle;
+    if (error != server_restarted || attempt == 1) return error;
+  }
 }
 
 /* A service by name: looked up on first use, and again after a restart. */

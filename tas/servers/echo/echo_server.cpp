@@ -86,11 +86,18 @@ rb_message EchoServer::peer_calls(uint64_t n) {
   rebound_resource_snapshot before{}, after{};
   if (const uint64_t e = RB_SYS1(REBOUND_SYS_DEBUG_SNAPSHOT, &before).error; e != 0)
     return status_reply(static_cast<Error>(e));
+  // A reference to the name service's current generation: renewed if it
+  // was restarted since the last request.
+  if (names_.stale()) names_ = {};
+  if (auto r = renew(names_); !r) return status_reply(r.error());
   uint64_t names = 0;
   const uint64_t t0 = rb_clock();
   for (uint64_t i = 0; i < n; ++i) {
-    auto r = call(peer_, [](NameServer& s) { return s.count(); });
-    if (!r) return status_reply(r.error());
+    auto r = call(names_, [](NameServer& s) { return s.count(); });
+    if (!r) {
+      if (r.error() == Error::server_restarted) names_ = {};  // the next request renews it
+      return status_reply(r.error());
+    }
     names += *r;
   }
   const uint64_t elapsed = rb_clock() - t0;
@@ -145,6 +152,16 @@ rb_message EchoServer::grant_fill(uint64_t byte) {
   return ok_reply();
 }
 
+// A reference to the current generation of T, if `ref` has none: true if
+// one was made.
+template <class T>
+Result<bool> EchoServer::renew(ServerRef<T>& ref) {
+  if (ref) return false;
+  TRY(made, supervisor_.ref<T>());
+  ref = made;
+  return true;
+}
+
 rb_message EchoServer::say(const rb_message& request) {
   const uint64_t n = request.w[1];
   if (n > REBOUND_CONSOLE_CHUNK) return status_reply(Error::invalid_argument);
@@ -152,14 +169,11 @@ rb_message EchoServer::say(const rb_message& request) {
   for (uint64_t i = 0; i < n; ++i)
     bytes[i] = static_cast<char>(request.w[2 + i / 8] >> (8 * (i % 8)));
   for (int attempt = 0; attempt < 2; ++attempt) {
-    if (!console_) {
-      auto made = supervisor_.ref<ConsoleServer>();
-      if (!made) return status_reply(made.error());
-      console_ = *made;
-      ++refs_made_;
-    }
+    auto renewed = renew(console_);
+    if (!renewed) return status_reply(renewed.error());
+    console_refs_ += *renewed;
     auto written = call(console_, [&](ConsoleServer& c) { c.write_text(bytes, n); });
-    if (written) return ok_reply(n, console_.generation(), refs_made_);
+    if (written) return ok_reply(n, console_.generation(), console_refs_);
     if (written.error() != Error::server_restarted) return status_reply(written.error());
     // The console was restarted: nothing was written (the call never got
     // in), so trying once at the new generation repeats nothing.

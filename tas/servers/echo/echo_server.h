@@ -21,8 +21,7 @@ class EchoServer final : public Server {
   static constexpr uint64_t kMaxWork = 4096;
   static constexpr uint64_t kMaxKeepKiB = 8192;
 
-  explicit EchoServer(const Services& services)
-      : peer_(services.names), supervisor_(services.supervisor) {}
+  explicit EchoServer(const Services& services) : supervisor_(services.supervisor) {}
   rb_message handle(rb_message& request) override;
   bool state_ok() const override { return twin_ == ~requests_; }
 
@@ -37,10 +36,13 @@ class EchoServer final : public Server {
   rb_message grant_fill(uint64_t byte);
   rb_message say(const rb_message& request);
 
-  NameServer& peer_;
+  template <class T>
+  Result<bool> renew(ServerRef<T>& ref);
+
   Supervisor& supervisor_;
+  ServerRef<NameServer> names_;       // PEER_CALLS' callee; none until then
   ServerRef<ConsoleServer> console_;  // none until the first SAY
-  uint64_t refs_made_ = 0;
+  uint64_t console_refs_ = 0;         // references to the console made
   // Requests handled, and its complement: a pair that only corruption
   // breaks (the fault site "echo.work" armed with CORRUPT does).
   uint64_t requests_ = 0;

@@ -22,24 +22,11 @@ const NameServer::Entry* NameServer::find(const char* name) const {
   return nullptr;
 }
 
-Result<void> NameServer::add(const char* name, rebound_handle endpoint) {
-  Locked hold(lock_);
-  if (find(name) != nullptr) return fail(Error::already_exists);
-  rebound_handle old = 0;
-  return put(name, endpoint, old);
-}
-
-Result<void> NameServer::set(const char* name, rebound_handle endpoint, rebound_handle& old) {
-  Locked hold(lock_);
-  return put(name, endpoint, old);
-}
-
-Result<void> NameServer::put(const char* name, rebound_handle endpoint, rebound_handle& old) {
+Result<void> NameServer::set(const char* name, rebound_handle endpoint) {
   const size_t n = __builtin_strlen(name);
   if (n == 0 || n > REBOUND_NAME_MAX) return fail(Error::invalid_argument);
-  old = 0;
+  Locked hold(lock_);
   if (auto* e = const_cast<Entry*>(find(name))) {
-    old = e->endpoint;
     e->endpoint = endpoint;
     return {};
   }
@@ -54,7 +41,9 @@ rb_message NameServer::handle(rb_message& request) {
   switch (request.w[0]) {
     case REBOUND_NAMES_PING: return ok_reply();
     case REBOUND_NAMES_LOOKUP: {
-      recovery::fault_point("names.lookup");
+      ++lookups_;
+      --lookups_twin_;
+      if (recovery::fault_point("names.lookup")) lookups_twin_ = lookups_;
       char name[REBOUND_NAME_MAX + 1];
       if (!unpack_name(request, name)) return status_reply(Error::invalid_argument);
       rb_result h;

@@ -2,6 +2,12 @@
 // inside the TAS, by a direct call -- so only the TAS can register a name.
 // User programs look names up over IPC (abi/rebound/services.h) on the
 // endpoint every process gets at start, and get a CALL-only handle.
+//
+// The supervisor restarts it like any server, but its endpoint -- the one
+// every process holds -- lasts: a new generation serves the same endpoint,
+// and the supervisor fills its registry again from what it knows (every
+// server it started). The registry holds the supervisor's handles; it
+// closes none.
 #pragma once
 #include "rebound/services.h"
 #include "runtime/serve.h"
@@ -11,16 +17,17 @@ namespace tas {
 
 class NameServer final : public Server {
  public:
+  static constexpr const char* kService = "names";
   static constexpr unsigned kMaxNames = 16;
 
-  // In-TAS: `endpoint` (a handle of the TAS with DUPLICATE) serves `name`.
-  Result<void> add(const char* name, rebound_handle endpoint);
-  // The same, replacing an endpoint already there (a restarted server's):
-  // `old` is then the one replaced, for the caller to close; else 0.
-  Result<void> set(const char* name, rebound_handle endpoint, rebound_handle& old);
+  // In-TAS: `endpoint` (a handle of the TAS with DUPLICATE) serves `name`,
+  // in place of an endpoint there before (a restarted server's).
+  Result<void> set(const char* name, rebound_handle endpoint);
   unsigned count() const { return count_; }
 
   rb_message handle(rb_message& request) override;
+  // The count of lookups, kept twice, agrees (fault site "names.lookup").
+  bool state_ok() const override { return lookups_ == ~lookups_twin_; }
 
  private:
   struct Entry {
@@ -28,12 +35,12 @@ class NameServer final : public Server {
     rebound_handle endpoint;
   };
   const Entry* find(const char* name) const;
-  Result<void> put(const char* name, rebound_handle endpoint, rebound_handle& old);  // locked
 
   // The supervisor replaces endpoints while the name service serves.
   mutable SpinLock lock_;
   Entry entries_[kMaxNames] = {};
   unsigned count_ = 0;
+  uint64_t lookups_ = 0, lookups_twin_ = ~uint64_t{0};
 };
 
 // The name packed into words 1-4 of a request (abi/rebound/services.h);
