@@ -228,7 +228,7 @@ inline Result<void> Scheduler::block() {
   AddressSpace* space = next.process() != nullptr ? next.process()->space() : nullptr;
   const uint64_t root = space != nullptr ? space->root() : 0;
   if (root != cpu.active_user_root) [[likely]] {  // IPC goes from process to process
-    arch::load_user_space(root, space != nullptr ? space->asid() : 0, cpu.active_user_root);
+    arch::load_user_space(cpu, root, space != nullptr ? space->asid() : 0, cpu.active_user_root);
     cpu.active_user_root = root;
     ++activity::space_switches;
   }
