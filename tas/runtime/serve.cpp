@@ -83,10 +83,6 @@ Error serve(rebound_handle endpoint, Server& owner, RetryPolicy policy) {
   rb_message messages[2]{};
   rb_message* m = &messages[0];
   ThreadBlock& thread = this_thread();
-  // The heartbeat: only this thread writes it, so it is read once and then
-  // only stored (plain stores, no atomic read-modify-write).
-  std::atomic<uint64_t>& beats = owner.heartbeat().beats;
-  uint64_t beat = beats.load(std::memory_order_relaxed);
   // Nothing is owed yet: the first REPLY_RECEIVE only receives.
   for (;;) {
     const uint64_t error = rb_ipc(REBOUND_SYS_IPC_REPLY_RECEIVE, endpoint, m);
@@ -98,10 +94,10 @@ Error serve(rebound_handle endpoint, Server& owner, RetryPolicy policy) {
       *m = status_reply(Error::server_fault);
       continue;
     }
-    beats.store(++beat, std::memory_order_relaxed);  // odd: inside a request
+    owner.heartbeat().beat();  // odd: inside a request
     rb_message* reply = m == &messages[0] ? &messages[1] : &messages[0];
     handle_on(thread, owner, *m, reply, policy);
-    beats.store(++beat, std::memory_order_relaxed);
+    owner.heartbeat().beat();
     if (m->handle != 0) RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, m->handle);
     if (!owner.state_ok()) [[unlikely]] {
       // Nothing it says can be trusted now, this reply included: the loop
