@@ -44,6 +44,7 @@ void detail::answered_slow(Thread& caller) { caller.bulk()->grant.end(); }
 void thread_ending(Thread& t) {
   ThreadBulk* b = t.bulk();
   if (b == nullptr) return;
+  t.ipc().record = nullptr;
   b->buffer.reset();
   b->window.release();
 }

@@ -40,11 +40,22 @@ inline Result<void> received(Thread& server) {
   Thread* caller = server.ipc().reply_to.get();
   if (caller == nullptr || caller->bulk() == nullptr) [[likely]] {
     // A plain call (the common case, inline): at most a record to clear.
-    if (ThreadBulk* mine = server.bulk(); mine != nullptr && mine->buffer) [[unlikely]]
-      mine->buffer->record() = rebound_ipc_record{};
+    if (rebound_ipc_record* r = server.ipc().record; r != nullptr) [[unlikely]]
+      *r = rebound_ipc_record{};
     return {};
   }
   return detail::received_slow(server, caller);
+}
+
+// The same when the caller is known: `caller` is server's reply_to (the
+// fast path's call, which has just set it).
+[[gnu::always_inline]] inline Result<void> received(Thread& server, Thread& caller) {
+  if (caller.bulk() == nullptr) [[likely]] {
+    // (To a server of the TAS, which has a buffer, the common case.)
+    if (rebound_ipc_record* r = server.ipc().record; r != nullptr) *r = rebound_ipc_record{};
+    return {};
+  }
+  return detail::received_slow(server, &caller);
 }
 
 // The call of `caller` is answered (or failed): the memory it lent is

@@ -97,7 +97,7 @@ class IpcFastPath {
   s.reply_to = Ref<Thread>(&self);
   // Its receive record, if it has one, says this call's (IPC_CALL lends
   // nothing -- only IPC_CALL_GRANT does, on the slow path -- so it cannot fail).
-  (void)bulk::received(server);
+  (void)bulk::received(server, self);
   IpcState& me = self.ipc();
   me.failed = false;
   me.regs = a;

@@ -13,6 +13,11 @@
 namespace core {
 
 class Thread;
+}  // namespace core
+
+struct rebound_ipc_record;
+
+namespace core {
 
 // The words of a message (plain data: copied on the fast path of every call).
 struct Message {
@@ -31,6 +36,10 @@ struct IpcState {
   // a partner's fast path puts the message (and then sets this back to
   // nullptr) instead of into `message`. nullptr otherwise.
   uint64_t* regs = nullptr;
+  // Its message buffer's receive record (core/ipc_bulk.h), nullptr without
+  // one: the IPC paths clear it at every plain call without going through
+  // the thread's bulk state.
+  rebound_ipc_record* record = nullptr;
 };
 
 }  // namespace core

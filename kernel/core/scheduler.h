@@ -28,6 +28,7 @@
 #include "core/cpu_local.h"
 #include "core/process.h"
 #include "core/thread.h"
+#include "lib/counter.h"
 #include "recovery/panic.h"
 
 namespace core {
@@ -199,7 +200,7 @@ inline Result<void> Scheduler::block() {
     return wake_then_block(t).has_value();
   self.state_ = Thread::State::blocked;
   t.cpu_ = cpu_;
-  ++hand_offs_;
+  lib::count_up(hand_offs_);
   switch_to(self, t);
   if (!self.interrupted_) [[likely]]
     return true;
@@ -212,7 +213,7 @@ inline Result<void> Scheduler::block() {
   slice_left_ = kSliceTicks;
   next.state_ = Thread::State::running;
   running_ = &next;
-  ++switches_;
+  lib::count_up(switches_);
   CpuLocal& cpu = this_cpu();
   cpu.recovery = &next.recovery_;
   activate(cpu, next);
@@ -228,7 +229,7 @@ inline Result<void> Scheduler::block() {
   AddressSpace* space = next.process() != nullptr ? next.process()->space() : nullptr;
   const uint64_t root = space != nullptr ? space->root() : 0;
   if (root != cpu.active_user_root) [[likely]] {  // IPC goes from process to process
-    arch::load_user_space(root, space != nullptr ? space->asid() : 0, cpu.active_user_root);
+    arch::load_user_space(cpu, root, space != nullptr ? space->asid() : 0, cpu.active_user_root);
     cpu.active_user_root = root;
     ++activity::space_switches;
   }

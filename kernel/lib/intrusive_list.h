@@ -5,6 +5,8 @@
 #pragma once
 #include <cstddef>
 
+#include "lib/counter.h"
+
 namespace lib {
 
 struct ListNode {
@@ -30,7 +32,7 @@ class NodeList {
     n.next->prev = n.prev;
     n.prev = n.next = nullptr;
     n.owner = nullptr;
-    --size_;
+    count_down(size_);
   }
   // The first node, or the list's end marker; next() walks on.
   ListNode* first() const { return head_.next; }
@@ -41,7 +43,7 @@ class NodeList {
     n.prev = pos->prev;
     pos->prev->next = &n;
     pos->prev = &n;
-    ++size_;
+    count_up(size_);
   }
 
  private:

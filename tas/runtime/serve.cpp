@@ -10,23 +10,66 @@
 
 namespace tas {
 
-rb_message handle_with_retries(Server& owner, rb_message& request, RetryPolicy policy) {
-  ThreadBlock& thread = this_thread();
-  HeapScope scope(thread, &owner.heap());
-  rb_message reply;  // written in place: the reply is not copied through catch_unwind's result
-  for (unsigned attempt = 1; attempt <= policy.tries; ++attempt) {
-    auto r = recovery::catch_unwind(thread.recovery, [&] {
-      recovery::fault_point("tas.request");
-      reply = owner.handle(request);
-    });
-    if (r) [[likely]]
-      return reply;
-    ++owner.faults().tries_failed;
-    KLOG_WARN("tas: %s: request %lu faulted (try %u of %u): %s", owner.name(),
-              static_cast<unsigned long>(request.w[0]), attempt, policy.tries, r.error().message);
+namespace {
+
+// One try of `request`: the handler's reply made in *reply (in place: a
+// prvalue initializing the object, not copied through catch_unwind's
+// result or assigned from a temporary).
+[[gnu::always_inline]] inline recovery::FaultOr<void> try_request(ThreadBlock& thread,
+                                                                  Server& owner,
+                                                                  rb_message& request,
+                                                                  rb_message* reply) {
+  return recovery::catch_unwind(thread.recovery, [&] {
+    recovery::fault_point("tas.request");
+    ::new (static_cast<void*>(reply)) rb_message(owner.handle(request));
+  });
+}
+
+void count_fault(Server& owner, const rb_message& request, unsigned attempt, RetryPolicy policy,
+                 const recovery::Fault& fault) {
+  ++owner.faults().tries_failed;
+  KLOG_WARN("tas: %s: request %lu faulted (try %u of %u): %s", owner.name(),
+            static_cast<unsigned long>(request.w[0]), attempt, policy.tries, fault.message);
+}
+
+// After try `attempt` faulted (0: none was made): the tries the policy
+// still allows, then, if every one faults, the server_fault reply. Out of
+// line: the request loop's own code is the first try.
+[[gnu::noinline, gnu::cold]] void retry_request(ThreadBlock& thread, Server& owner,
+                                                rb_message& request, rb_message* reply,
+                                                RetryPolicy policy, unsigned attempt) {
+  while (++attempt <= policy.tries) {
+    auto r = try_request(thread, owner, request, reply);
+    if (r) return;
+    count_fault(owner, request, attempt, policy, r.error());
   }
   ++owner.faults().requests_failed;
-  reply = status_reply(Error::server_fault);
+  *reply = status_reply(Error::server_fault);
+}
+
+// One request through the policy on the running thread (`thread`, its
+// block), the reply made in *reply. Inline: the request loop's body, with
+// the block found once.
+[[gnu::always_inline]] inline void handle_on(ThreadBlock& thread, Server& owner,
+                                             rb_message& request, rb_message* reply,
+                                             RetryPolicy policy) {
+  HeapScope scope(thread, &owner.heap());
+  if (policy.tries == 0) [[unlikely]] {
+    retry_request(thread, owner, request, reply, policy, 0);
+    return;
+  }
+  auto r = try_request(thread, owner, request, reply);
+  if (!r) [[unlikely]] {
+    count_fault(owner, request, 1, policy, r.error());
+    retry_request(thread, owner, request, reply, policy, 1);
+  }
+}
+
+}  // namespace
+
+rb_message handle_with_retries(Server& owner, rb_message& request, RetryPolicy policy) {
+  rb_message reply;
+  handle_on(this_thread(), owner, request, &reply, policy);
   return reply;
 }
 
@@ -39,6 +82,7 @@ Error serve(rebound_handle endpoint, Server& owner, RetryPolicy policy) {
   // request comes into it, while the other takes the next reply.
   rb_message messages[2]{};
   rb_message* m = &messages[0];
+  ThreadBlock& thread = this_thread();
   // Nothing is owed yet: the first REPLY_RECEIVE only receives.
   for (;;) {
     const uint64_t error = rb_ipc(REBOUND_SYS_IPC_REPLY_RECEIVE, endpoint, m);
@@ -50,15 +94,10 @@ Error serve(rebound_handle endpoint, Server& owner, RetryPolicy policy) {
       *m = status_reply(Error::server_fault);
       continue;
     }
-    // Only this thread writes it: plain stores, no atomic read-modify-write.
-    std::atomic<uint64_t>& beats = owner.heartbeat().beats;
-    const uint64_t beat = beats.load(std::memory_order_relaxed);
-    beats.store(beat + 1, std::memory_order_relaxed);
+    owner.heartbeat().beat();  // odd: inside a request
     rb_message* reply = m == &messages[0] ? &messages[1] : &messages[0];
-    // Made in place (a prvalue initializing the object: no copy, as an
-    // assignment would make); rb_message is plain data.
-    ::new (static_cast<void*>(reply)) rb_message(handle_with_retries(owner, *m, policy));
-    beats.store(beat + 2, std::memory_order_relaxed);
+    handle_on(thread, owner, *m, reply, policy);
+    owner.heartbeat().beat();
     if (m->handle != 0) RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, m->handle);
     if (!owner.state_ok()) [[unlikely]] {
       // Nothing it says can be trusted now, this reply included: the loop

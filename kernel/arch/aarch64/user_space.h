@@ -12,10 +12,10 @@ namespace arch {
 // kernel stack, whichever thread it is. Nothing to do.
 inline void set_kernel_entry_stack(core::CpuLocal&, uintptr_t) {}
 
-// switch_user_space(root, asid) when this CPU holds `previous` (0: none):
-// between two user spaces only TTBR0 changes (TCR_EL1.EPD0, which turns
-// walks through TTBR0 off, stays clear).
-inline void load_user_space(uint64_t root, uint16_t asid, uint64_t previous) {
+// switch_user_space(root, asid) on this CPU (`cpu`, its block) when it
+// holds `previous` (0: none): between two user spaces only TTBR0 changes
+// (TCR_EL1.EPD0, which turns walks through TTBR0 off, stays clear).
+inline void load_user_space(core::CpuLocal&, uint64_t root, uint16_t asid, uint64_t previous) {
   if (root == 0 || previous == 0) [[unlikely]] {
     switch_user_space(root, asid);
     return;

@@ -25,6 +25,10 @@ extern uint16_t g_loaded_asid[kMaxCpus];
 
 // Records the address space this CPU's CR3 now holds (0: none).
 inline void note_loaded_space(uint16_t asid) { g_loaded_asid[core::this_cpu_id()] = asid; }
+// The same, with this CPU's block at hand.
+inline void note_loaded_space(const core::CpuLocal& cpu, uint16_t asid) {
+  g_loaded_asid[cpu.id] = asid;
+}
 
 // Shootdowns sent by this kernel (for tests).
 uint64_t tlb_shootdowns_sent();

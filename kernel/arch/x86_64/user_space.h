@@ -16,19 +16,21 @@ inline void set_kernel_entry_stack(core::CpuLocal& cpu, uintptr_t top) {
   __builtin_memcpy(static_cast<char*>(cpu.tss) + x86_64::kTssRsp0, &top, sizeof top);  // unaligned
 }
 
-// switch_user_space(root, asid) when this CPU holds `previous` (0: none).
-inline void load_user_space(uint64_t root, uint16_t asid, uint64_t) {
+// switch_user_space(root, asid) on `cpu` (this CPU's block) when it holds
+// `previous` (0: none).
+inline void load_user_space(core::CpuLocal& cpu, uint64_t root, uint16_t asid, uint64_t) {
   if (root == 0) [[unlikely]] {
     switch_user_space(root, asid);
     return;
   }
   x86_64::write_cr3(root);  // (no PCIDs: flushes the user TLB entries)
-  x86_64::note_loaded_space(asid);
+  x86_64::note_loaded_space(cpu, asid);
   // No I/O bitmap: the next space's ports, if any, on its first use
-  // (io_permission.h) -- never the previous space's.
-  const uint16_t none = x86_64::kNoIoBitmap;
-  __builtin_memcpy(static_cast<char*>(core::this_cpu().tss) + x86_64::kTssIoBitmapOffset, &none,
-                   sizeof none);
+  // (io_permission.h) -- never the previous space's. One store of the
+  // 16-bit immediate (GCC would build it in a register first).
+  auto* offset =
+      reinterpret_cast<uint16_t*>(static_cast<char*>(cpu.tss) + x86_64::kTssIoBitmapOffset);
+  asm volatile("movw %1, %0" : "=m"(*offset) : "i"(x86_64::kNoIoBitmap));
 }
 
 }  // namespace arch

@@ -11,6 +11,7 @@ Result<Values> sys_ipc_buffer(Args) {
   if (!bulk->buffer) {
     TRY(buffer, MessageBuffer::create(*caller().space()));
     bulk->buffer.emplace(std::move(buffer));
+    current_thread().ipc().record = &bulk->buffer->record();
   }
   return Values{bulk->buffer->address(), 0};
 }
