@@ -45,11 +45,14 @@ auto call(C& callee, F&& f) -> Result<std::invoke_result_t<F, C&>> {
 // Error::server_restarted if that generation was replaced.
 template <class T, class F>
 auto call(const ServerRef<T>& ref, F&& f) -> Result<std::invoke_result_t<F, T&>> {
-  TRY(callee, ref.enter());
+  // A copy in registers: the atomics around the call make the compiler
+  // read anything in memory again, the reference included.
+  const ServerRef<T> in = ref;
+  TRY(callee, in.enter());
   struct Leave {
     const ServerRef<T>& ref;
     ~Leave() { ref.leave(); }
-  } leave{ref};
+  } leave{in};
   return call(*callee, std::forward<F>(f));
 }
 

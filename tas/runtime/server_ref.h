@@ -45,10 +45,12 @@ class ServerRef {
   // Counts the caller in: the server, or Error::server_restarted if its
   // generation was replaced (then the caller is not counted).
   Result<T*> enter() const {
-    if (home_ == nullptr) return fail(Error::not_found);
-    std::atomic<unsigned>& inside = home_->inside[generation_ % 2];
+    ServerHome* const home = home_;
+    const unsigned generation = generation_;
+    if (home == nullptr) return fail(Error::not_found);
+    std::atomic<unsigned>& inside = home->inside[generation % 2];
     inside.fetch_add(1);
-    if (home_->generation.load() != generation_) {
+    if (home->generation.load() != generation) [[unlikely]] {
       inside.fetch_sub(1);
       return fail(Error::server_restarted);
     }
