@@ -86,8 +86,9 @@ class IpcFastPath {
   Scheduler& here = Scheduler::current();
   Thread& self = here.running();
   Endpoint* ep = endpoint(self, a, REBOUND_RIGHT_CALL);
-  if (ep == nullptr || a[arch::kIpcHandleArg] != 0 || ep->closed_ || ep->receivers_.empty() ||
-      self.ipc().timeout_ns != 0) [[unlikely]] {
+  // A handle to move, or a timeout (core/endpoint.h), in one test.
+  if (ep == nullptr || (a[arch::kIpcHandleArg] | self.ipc().timeout_ns) != 0 || ep->closed_ ||
+      ep->receivers_.empty()) [[unlikely]] {
     detail::put_result(out, syscalls::sys_ipc_call(a));
     return;
   }
