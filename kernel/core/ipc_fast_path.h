@@ -12,7 +12,8 @@
 // capability), so either path may wake a thread that waits in the other.
 // Everything else -- a handle to move, an error to report, no partner
 // waiting, a closed endpoint, more callers queued, a caller with a timeout
-// (core/endpoint.h: its server's reply may go to a stand-in) -- goes to the slow path
+// (its deadline, and where its reply capability is, are the slow path's to
+// keep: core/endpoint.h) -- goes to the slow path
 // (syscalls::sys_ipc_call, sys_ipc_reply_receive); where the scheduler
 // cannot hand off (a partner pinned to another CPU, a ready thread that
 // outranks it, an interrupted caller), it wakes the partner and blocks, as
