@@ -32,6 +32,7 @@ enum rebound_error {
   server_fault = 17,    /* the server faulted on this request on every try */
   server_restarted = 18, /* the server was restarted since this handle was issued */
   interrupted = 19,      /* a blocking call cut short: the caller's process is being killed */
+  timed_out = 20,        /* IPC: no reply within the calling thread's timeout (IPC_TIMEOUT_SET) */
 #ifdef __cplusplus
 };
 const char* to_string(Error e);

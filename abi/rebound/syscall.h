@@ -60,7 +60,10 @@ enum rebound_syscall {
   REBOUND_SYS_ENDPOINT_CLOSE = 29,  /* (endpoint handle, reason) -> (): every call waiting and
                                        every later one fails with reason (peer_closed or
                                        server_restarted) */
-  /* 30-39: not assigned yet (unknown_syscall). */
+  REBOUND_SYS_IPC_TIMEOUT_SET = 30, /* (ns, 0: none) -> (previous ns): the calling thread's later
+                                       IPC_CALL / IPC_CALL_GRANT fail with timed_out when no
+                                       reply came within ns (at most REBOUND_IPC_TIMEOUT_MAX) */
+  /* 31-39: not assigned yet (unknown_syscall). */
   /* Devices, through the device capability only the TAS holds (the kernel's
      first call on the name service brings it), and deferred replies: */
   REBOUND_SYS_INTERRUPT_CREATE = 40, /* (device handle, line) -> (interrupt handle) */
@@ -98,6 +101,9 @@ enum rebound_rights {
 };
 
 #define REBOUND_IPC_WORDS 6
+
+/* The longest IPC_TIMEOUT_SET takes (2^62 ns, about 146 years); 0 is none. */
+#define REBOUND_IPC_TIMEOUT_MAX (UINT64_C(1) << 62)
 
 /* vm perms */
 enum rebound_vm_perms {

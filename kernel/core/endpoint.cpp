@@ -1,11 +1,41 @@
 #include "core/endpoint.h"
 
+#include <utility>
+
+#include "arch/arch.h"
 #include "core/ipc_bulk.h"
 #include "core/scheduler.h"
 #include "core/thread.h"
+#include "recovery/panic.h"
 
 namespace core {
 namespace {
+
+// Whom a server's reply capability names once its caller gave up the call
+// (give_up_call): a thread that has left, like a killed caller.
+Ref<Thread> g_departed;
+
+// A call's timeout, armed for as long as the call waits.
+class CallTimeout {
+ public:
+  explicit CallTimeout(Thread& self) : self_(self) {
+    const uint64_t ns = self.ipc().timeout_ns;
+    if (ns == 0) [[likely]]
+      return;
+    armed_ = true;
+    Scheduler::current().arm_timeout(arch::monotonic_ns() + ns);  // (ns: at most 2^62)
+  }
+  ~CallTimeout() {
+    if (armed_) [[unlikely]]
+      Scheduler::disarm_timeout(self_);
+  }
+  CallTimeout(const CallTimeout&) = delete;
+  CallTimeout& operator=(const CallTimeout&) = delete;
+
+ private:
+  Thread& self_;
+  bool armed_ = false;
+};
 
 // A caller that a server has received is blocked on no queue: only the reply
 // (or its failure) wakes it -- unless its process was killed meanwhile, and
@@ -47,6 +77,7 @@ Result<Message> Endpoint::call(const Message& m, MovedHandle&& handle) {
   Thread& self = current_thread();
   IpcState& me = self.ipc();
   me.failed = false;
+  const CallTimeout timeout(self);
   Result<void> waited;
   if (Thread* server = receivers_.dequeue()) {
     // A server thread waits: hand it the call and wait for the reply.
@@ -54,6 +85,7 @@ Result<Message> Endpoint::call(const Message& m, MovedHandle&& handle) {
     s.message = m;
     if (handle) s.handle = std::move(handle);
     s.reply_to = Ref<Thread>(&self);
+    me.reply_slot = &s.reply_to;
     waited = Scheduler::current().wake_and_block(*server);
   } else {
     me.message = m;
@@ -78,6 +110,7 @@ Result<Message> Endpoint::receive() {
   if (Thread* caller = callers_.dequeue()) {
     me.reply_to = Ref<Thread>(caller);  // it stays blocked until the reply
     IpcState& c = caller->ipc();
+    c.reply_slot = &me.reply_to;
     if (c.handle) me.handle = std::move(c.handle);
     return c.message;
   }
@@ -120,6 +153,26 @@ void Endpoint::abandon_reply(IpcState& state) {
   if (!state.reply_to) return;
   const Ref<Thread> caller = std::move(state.reply_to);
   fail_call(*caller);
+}
+
+Result<uint64_t> Endpoint::set_call_timeout(Thread& t, uint64_t ns) {
+  if (ns > REBOUND_IPC_TIMEOUT_MAX) return fail(Error::invalid_argument);
+  return std::exchange(t.ipc().timeout_ns, ns);
+}
+
+void Endpoint::give_up_call(Thread& caller) {
+  Ref<Thread>* slot = caller.ipc().reply_slot;
+  KASSERT(slot != nullptr && slot->get() == &caller && g_departed);
+  bulk::answered(caller);  // unmapped from the server before the caller hears of it
+  *slot = g_departed;
+}
+
+void Endpoint::init() {
+  auto departed = Thread::create_departed("departed caller");
+  if (!departed)
+    recovery::panic("ipc: no stand-in for callers that gave up (%s)",
+                    rebound::to_string(departed.error()));
+  g_departed = std::move(*departed);
 }
 
 void Endpoint::close(Error reason) {

@@ -12,6 +12,14 @@
 // A message that does not arrive (a failed call, a caller that died before
 // its reply) is dropped with the handle it carried, which closes it.
 //
+// A thread may give its calls a timeout (set_call_timeout, IPC_TIMEOUT_SET):
+// a call with no reply within it fails with Error::timed_out, whether it
+// still waited in the queue or a server had taken it. Then the server's
+// reply capability is handed to a stand-in that has left for good, so the
+// reply goes nowhere, as one to a killed caller does -- never to this
+// thread's next call -- and what the call lent (IPC_CALL_GRANT) is unmapped
+// from the server before the caller runs again.
+//
 // Runs under the big kernel lock, as the scheduler does.
 #pragma once
 #include "core/ipc_state.h"
@@ -44,6 +52,18 @@ class Endpoint final : public KernelObject {
   // The current thread is ending or giving up its call: a reply it owes
   // fails its caller with Error::peer_closed.
   static void abandon_reply(IpcState& state);
+
+  // `t`'s later calls fail with Error::timed_out once `ns` passed without a
+  // reply; 0: they wait for as long as it takes (the default). Returns the
+  // previous timeout; Error::invalid_argument above REBOUND_IPC_TIMEOUT_MAX.
+  static Result<uint64_t> set_call_timeout(Thread& t, uint64_t ns);
+  // The timeout of blocked `caller` ran out while a server holds its reply
+  // capability (IpcState::reply_slot): the capability now names a stand-in
+  // that has left, and what the call lent is out of the server's reach.
+  // (Scheduler::time_out, which then fails the call.)
+  static void give_up_call(Thread& caller);
+  // Makes that stand-in: once, at boot.
+  static void init();
 
   // Closes the endpoint now, whatever handles are left: every call waiting
   // on it, and every later one, fails with `reason` (Error::peer_closed, or

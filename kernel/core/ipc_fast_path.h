@@ -11,7 +11,9 @@
 // the same state left behind (IpcState, the endpoint's queues, the reply
 // capability), so either path may wake a thread that waits in the other.
 // Everything else -- a handle to move, an error to report, no partner
-// waiting, a closed endpoint, more callers queued -- goes to the slow path
+// waiting, a closed endpoint, more callers queued, a caller with a timeout
+// (its deadline, and where its reply capability is, are the slow path's to
+// keep: core/endpoint.h) -- goes to the slow path
 // (syscalls::sys_ipc_call, sys_ipc_reply_receive); where the scheduler
 // cannot hand off (a partner pinned to another CPU, a ready thread that
 // outranks it, an interrupted caller), it wakes the partner and blocks, as
@@ -85,8 +87,9 @@ class IpcFastPath {
   Scheduler& here = Scheduler::current();
   Thread& self = here.running();
   Endpoint* ep = endpoint(self, a, REBOUND_RIGHT_CALL);
-  if (ep == nullptr || a[arch::kIpcHandleArg] != 0 || ep->closed_ || ep->receivers_.empty())
-      [[unlikely]] {
+  // A handle to move, or a timeout (core/endpoint.h), in one test.
+  if (ep == nullptr || (a[arch::kIpcHandleArg] | self.ipc().timeout_ns) != 0 || ep->closed_ ||
+      ep->receivers_.empty()) [[unlikely]] {
     detail::put_result(out, syscalls::sys_ipc_call(a));
     return;
   }

@@ -32,6 +32,14 @@ struct IpcState {
   bool failed = false;
   Error error = Error::peer_closed;
   lib::Ref<Thread> reply_to;  // a server thread: the caller waiting for its reply
+  // A caller whose call a server took (the slow path records it): where its
+  // reply capability is -- that server thread's reply_to, or a Reply's --
+  // for a timeout to take it back (Endpoint::give_up_call). Only a call
+  // with a timeout needs it, and those never take the fast path.
+  lib::Ref<Thread>* reply_slot = nullptr;
+  // This thread's calls fail with Error::timed_out when no reply came within
+  // this many ns (IPC_TIMEOUT_SET); 0: they wait for as long as it takes.
+  uint64_t timeout_ns = 0;
   // While the thread waits in the IPC fast path: its saved registers, where
   // a partner's fast path puts the message (and then sets this back to
   // nullptr) instead of into `message`. nullptr otherwise.

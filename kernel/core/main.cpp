@@ -2,6 +2,7 @@
 #include "arch/arch.h"
 #include "boot/boot_info.h"
 #include "core/big_kernel_lock.h"
+#include "core/endpoint.h"
 #include "core/first_process.h"
 #include "core/kernel_options.h"
 #include "core/resources.h"
@@ -74,6 +75,7 @@ struct KernelStart {
   if (!boot_thread)
     recovery::panic("boot: no thread object (%s)", rebound::to_string(boot_thread.error()));
   core::Scheduler::init_this_cpu(std::move(*boot_thread));
+  core::Endpoint::init();
   if (options.diag) core::print_snapshot(core::take_snapshot());
   // The scheduler's tick: sleepers wake and time slices end on it. Interrupts
   // are taken only in user mode and while idle.

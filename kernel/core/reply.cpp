@@ -15,7 +15,8 @@ Result<Ref<Reply>> Reply::take_owed() {
   if (!me.reply_to) return fail(Error::not_found);
   TRY(reply, make_object<Reply>());
   reply->caller_ = std::move(me.reply_to);
-  bulk::reply_saved(*reply->caller_);  // its grant leaves this thread's window now
+  reply->caller_->ipc().reply_slot = &reply->caller_;  // (a timeout looks there now)
+  bulk::reply_saved(*reply->caller_);                  // its grant leaves this thread's window now
   return reply;
 }
 

@@ -6,12 +6,14 @@
 #include "core/activity.h"
 #include "core/big_kernel_lock.h"
 #include "core/cpu_local.h"
+#include "core/endpoint.h"
 #include "core/process.h"
 #include "lib/log.h"
 #include "recovery/panic.h"
 
 namespace core {
 Scheduler Scheduler::all_[arch::kMaxCpus];
+lib::List<Thread, &Thread::timeout_node_> Scheduler::timeouts_;
 
 namespace {
 std::atomic<uint32_t> g_online{0};
@@ -221,6 +223,28 @@ Result<void> Scheduler::sleep_until(uint64_t deadline_ns) {
   return block();
 }
 
+void Scheduler::arm_timeout(uint64_t deadline_ns) {
+  Thread& t = *running_;
+  KASSERT(!t.timeout_node_.linked());
+  t.timeout_at_ns_ = deadline_ns;
+  timeouts_.insert_sorted(t,
+                          [&](const Thread& other) { return other.timeout_at_ns_ > deadline_ns; });
+}
+
+void Scheduler::disarm_timeout(Thread& t) {
+  if (t.timeout_node_.linked()) timeouts_.remove(t);
+}
+
+void Scheduler::time_out(Thread& t) {
+  if (t.wait_queue_ != nullptr)
+    t.wait_queue_->remove(t);  // queued on the endpoint: no server has seen it
+  else
+    Endpoint::give_up_call(t);  // a server took it: the reply capability goes
+  t.ipc().failed = true;
+  t.ipc().error = Error::timed_out;
+  wake(t);
+}
+
 void Scheduler::exit(const ExitStatus& status) {
   Thread& t = *running_;
   KASSERT(&t != idle_);
@@ -240,6 +264,13 @@ void Scheduler::tick() {
     sleepers_.remove(*t);
     t->sleeping_ = false;
     make_ready(*t);  // a sleeper sleeps on the CPU it ran on: this one
+  }
+  // A call whose thread is no longer blocked was answered (or interrupted)
+  // already: it disarms its timeout itself once it runs.
+  while (Thread* t = timeouts_.front()) {
+    if (t->timeout_at_ns_ > now) break;
+    timeouts_.remove(*t);
+    if (t->state_ == Thread::State::blocked) time_out(*t);
   }
   if (slice_left_ > 0 && --slice_left_ == 0) need_resched_ = true;
 }

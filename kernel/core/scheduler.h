@@ -89,6 +89,13 @@ class Scheduler {
   // The running thread stops until monotonic time `deadline_ns`
   // (Error::interrupted: see block()).
   Result<void> sleep_until(uint64_t deadline_ns);
+  // IPC timeouts (Endpoint::call): from arm_timeout until disarm_timeout,
+  // the running thread's call fails with Error::timed_out if it is still
+  // blocked at monotonic time `deadline_ns` (seen at the next tick of any
+  // CPU): it is taken off the endpoint's queue, or out of the server's reply
+  // capability (Endpoint::give_up_call), and woken.
+  void arm_timeout(uint64_t deadline_ns);
+  static void disarm_timeout(Thread& t);
   // The running thread ends with `status`; joiners wake.
   [[noreturn]] void exit(const ExitStatus& status);
 
@@ -147,10 +154,15 @@ class Scheduler {
   // Out of line (block() is inline); the error is made inline, a constant
   // its callers' checks fold.
   static void interrupted_wait(Thread& t);
+  // The timeout of `t`, blocked in its call, ran out.
+  static void time_out(Thread& t);
 
   lib::List<Thread, &Thread::queue_node_> ready_[Thread::kPriorities];
   uint32_t ready_mask_ = 0;
   lib::List<Thread, &Thread::queue_node_> sleepers_;  // by wake time
+  // Threads whose IPC call has a timeout, by deadline: one list for all CPUs
+  // (the caller may be woken on, or stolen by, another).
+  static lib::List<Thread, &Thread::timeout_node_> timeouts_;
   Thread* running_ = nullptr;
   Thread* idle_ = nullptr;
   Ref<Thread> dead_;  // the last thread that died here, released once switched away

@@ -33,6 +33,12 @@ Result<Ref<Thread>> Thread::adopt_current(const char* name) {
   return thread;
 }
 
+Result<Ref<Thread>> Thread::create_departed(const char* name) {
+  TRY(thread, make_object<Thread>(name, 0));
+  thread->interrupted_ = true;
+  return thread;
+}
+
 Result<Ref<Thread>> Thread::create_user(const char* name, Ref<Process> process,
                                         const UserEntry& entry) {
   TRY(thread, create(name, enter_user, nullptr));

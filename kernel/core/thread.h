@@ -64,6 +64,11 @@ class Thread final : public KernelObject {
   // ends there. Never cleared.
   bool interrupted() const { return interrupted_; }
 
+  // A thread object that never runs and has left every wait for good (it is
+  // interrupted): whatever a partner owes it goes nowhere. The stand-in for
+  // a caller that gave up its call (core/endpoint.h).
+  static Result<Ref<Thread>> create_departed(const char* name);
+
   // Blocks until this thread is dead; returns its exit status
   // (Error::interrupted if the joining thread is).
   Result<ExitStatus> join();
@@ -98,6 +103,8 @@ class Thread final : public KernelObject {
   unsigned cpu_ = 0;                 // the CPU whose queues it is on, or last ran on
   bool pinned_ = false;              // never moves to another CPU
   lib::ListNode queue_node_;         // run queue, wait queue or sleep list
+  lib::ListNode timeout_node_;       // on the IPC timeouts list, while its call has one
+  uint64_t timeout_at_ns_ = 0;       // while on it: when its call fails
   WaitQueue* wait_queue_ = nullptr;  // the wait queue queue_node_ is on, if any
   Ref<Thread> self_;                 // from start until dead and switched away from
   Ref<Process> process_;

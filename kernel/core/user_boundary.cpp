@@ -44,8 +44,8 @@ constinit const Handler detail::kSyscallTable[REBOUND_SYS_COUNT] = {
     syscalls::sys_fault_handler_set,
     syscalls::sys_thread_kill,
     syscalls::sys_endpoint_close,
-    // 30-39: not assigned yet.
-    syscalls::sys_unassigned,
+    syscalls::sys_ipc_timeout_set,
+    // 31-39: not assigned yet.
     syscalls::sys_unassigned,
     syscalls::sys_unassigned,
     syscalls::sys_unassigned,
@@ -69,8 +69,8 @@ constinit const Handler detail::kSyscallTable[REBOUND_SYS_COUNT] = {
     syscalls::sys_ipc_buffer,
     syscalls::sys_ipc_call_grant,
 };
-static_assert(REBOUND_SYS_INTERRUPT_CREATE == 40 && REBOUND_SYS_IPC_BUFFER == 50 &&
-                  REBOUND_SYS_COUNT == 52,
+static_assert(REBOUND_SYS_IPC_TIMEOUT_SET == 30 && REBOUND_SYS_INTERRUPT_CREATE == 40 &&
+                  REBOUND_SYS_IPC_BUFFER == 50 && REBOUND_SYS_COUNT == 52,
               "the table above lists every number in order");
 
 // Cold: a fault caught in a system call (the common path is inline in

@@ -75,7 +75,7 @@ static void check_refusals(void) {
   struct rb_message s = {{0}, 0};
   check("reply through a service handle",
         rb_ipc(REBOUND_SYS_IPC_REPLY_SEND, g_console, &s) == wrong_type);
-  check("an unassigned number", RB_SYS0(30).error == unknown_syscall);
+  check("an unassigned number", RB_SYS0(39).error == unknown_syscall);
 }
 
 int main(void) {

@@ -9,6 +9,7 @@
 #define ECHO_EXIT 0xec40e1u
 #define ECHO_CRASH 0xec40c2u
 #define ECHO_NO_REPLY 0xec40a3u
+#define ECHO_SLEEP 0xec4051u
 
 static uint64_t parse(const char* s) {
   uint64_t v = 0;
@@ -99,6 +100,29 @@ int main(int argc, char** argv) {
   bad.handle = 0xffff;
   check("sending a handle out of range", rb_ipc(REBOUND_SYS_IPC_CALL, ep, &bad) == bad_handle);
   check("plain calls carry no handle", echo_ok(ep, 5));
+
+  /* Timeouts: a call whose reply comes too late fails with timed_out (and
+     takes no longer than the timeout, give or take the 10 ms tick); the late
+     reply goes nowhere -- not to this thread's next call -- and the server
+     serves on. Huge values are refused. */
+  uint64_t previous = 1;
+  check("timeout: none by default", rb_ipc_timeout_set(30000000, &previous) == 0 && previous == 0);
+  struct rb_message slow = {{ECHO_SLEEP, 300000000, 0, 0, 0, 0}, 0};
+  uint64_t start = rb_clock();
+  check("timeout: a slow reply times out", rb_ipc(REBOUND_SYS_IPC_CALL, ep, &slow) == timed_out);
+  uint64_t took = rb_clock() - start;
+  check("timeout: on time", took >= 30000000 && took < 300000000);
+  check("timeout: huge refused",
+        rb_ipc_timeout_set(REBOUND_IPC_TIMEOUT_MAX + 1, 0) == invalid_argument);
+  check("timeout: ~0 refused", rb_ipc_timeout_set(~0ull, 0) == invalid_argument);
+  check("timeout: the refused left it",
+        rb_ipc_timeout_set(0, &previous) == 0 && previous == 30000000);
+  check("timeout: the next call gets its own reply", echo_ok(ep, 10));
+  check("timeout: a reply in time", rb_ipc_timeout_set(5000000000ull, 0) == 0 && echo_ok(ep, 11));
+  struct rb_message in_time = {{ECHO_SLEEP, 1000000, 0, 0, 0, 0}, 0};
+  check("timeout: a slow reply in time",
+        rb_ipc(REBOUND_SYS_IPC_CALL, ep, &in_time) == 0 && in_time.w[0] == ECHO_SLEEP + 1);
+  check("timeout: off again", rb_ipc_timeout_set(0, 0) == 0);
 
   /* The server receives again without replying: this caller is told. */
   check("no reply: peer_closed", command(ep, ECHO_NO_REPLY) == peer_closed);

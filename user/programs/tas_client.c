@@ -211,6 +211,13 @@ int main(int argc, char** argv) {
   check("every echo correct", wrong == 0);
   rb_print("tas_client: echo calls done\n");
   check("unknown echo operation", echo(0x77, 0, 0) == invalid_argument);
+  /* A call with a timeout that its reply beats; the thread's own timeout
+     is back as it was. */
+  struct rb_message within = {{REBOUND_ECHO_WORK, 10, 0, 0, 0, 0}, 0};
+  uint64_t timeout = 1;
+  check("work within a timeout",
+        rb_service_call_within(g_echo, &within, 5000000000ull) == 0 && within.w[1] == 55);
+  check("the thread's timeout back", rb_ipc_timeout_set(0, &timeout) == 0 && timeout == 0);
 
   /* The handle a lookup gives may call, nothing more. */
   struct rb_message m = {{0}, 0};

@@ -23,6 +23,19 @@ static inline uint64_t rb_service_call(rebound_handle service, struct rb_message
   return error != 0 ? error : m->w[0];
 }
 
+/* rb_service_call with a timeout: timed_out if no reply came within `ns`
+   nanoseconds (the server's late reply goes nowhere). The thread's own
+   timeout (rb_ipc_timeout_set) is back as it was afterwards. */
+static inline uint64_t rb_service_call_within(rebound_handle service, struct rb_message* m,
+                                              uint64_t ns) {
+  uint64_t previous = 0;
+  uint64_t error = rb_ipc_timeout_set(ns, &previous);
+  if (error != 0) return error;
+  error = rb_service_call(service, m);
+  rb_ipc_timeout_set(previous, 0);
+  return error;
+}
+
 /* A CALL handle to the service called `name` in *out; returns the error.
    A lookup the name service's restart cut short is tried once more (the
    endpoint lasts; its new generation answers). */

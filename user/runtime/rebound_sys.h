@@ -109,6 +109,16 @@ static inline uint64_t rb_ipc(uint64_t n, uint64_t handle, struct rb_message* m)
 #endif
 }
 
+/* From now on this thread's IPC_CALL / IPC_CALL_GRANT fail with timed_out
+   when no reply came within `ns` nanoseconds (0: they wait for as long as it
+   takes, the default); *previous (unless null) gets the timeout it had.
+   invalid_argument above REBOUND_IPC_TIMEOUT_MAX. Returns the error. */
+static inline uint64_t rb_ipc_timeout_set(uint64_t ns, uint64_t* previous) {
+  struct rb_result r = RB_SYS1(REBOUND_SYS_IPC_TIMEOUT_SET, ns);
+  if (r.error == 0 && previous != 0) *previous = r.value;
+  return r.error;
+}
+
 /* The handle the spawner gave this process (PROCESS_SPAWN's fifth argument),
    0 if none; set by crt0. */
 extern rebound_handle rb_startup_handle;

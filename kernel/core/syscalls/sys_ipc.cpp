@@ -59,6 +59,12 @@ Result<Values> sys_ipc_call(Args a) {
   return message_out(a, reply);
 }
 
+// The calling thread's timeout for its later calls (0: none); the previous.
+Result<Values> sys_ipc_timeout_set(Args a) {
+  TRY(previous, Endpoint::set_call_timeout(current_thread(), a[0]));
+  return Values{previous, 0};
+}
+
 // Replies to the caller this thread owes (if any), then waits for the next.
 Result<Values> sys_ipc_reply_receive(Args a) {
   TRY(ep, endpoint(a, REBOUND_RIGHT_RECEIVE));

@@ -62,6 +62,7 @@ Result<Values> sys_ipc_receive(Args);
 Result<Values> sys_fault_handler_set(Args);
 Result<Values> sys_thread_kill(Args);
 Result<Values> sys_endpoint_close(Args);
+Result<Values> sys_ipc_timeout_set(Args);
 Result<Values> sys_unassigned(Args);
 Result<Values> sys_interrupt_create(Args);
 Result<Values> sys_interrupt_wait(Args);
