@@ -9,6 +9,7 @@ packages=(
   gcc-12-source          # GCC's unwinder is built from it with kernel flags
   qemu-system-arm qemu-system-x86
   libgtest-dev googletest
+  e2fsprogs              # mke2fs, e2fsck and debugfs for the ext2 host tests
   clang-format gdb-multiarch
 )
 
