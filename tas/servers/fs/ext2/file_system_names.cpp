@@ -36,8 +36,12 @@ Result<uint32_t> FileSystem::make_node(uint32_t dir, std::string_view name, uint
   TRY(ino, allocate_inode(volume_, dir, directory));
   // A bitmap that calls a live inode free is corrupt; its bit stays set
   // (which is right) and nothing is overwritten.
-  TRY(old, read_inode(volume_, ino));
-  if (old.links_count != 0 && old.dtime == 0) return fail(Error::corrupt_file_system);
+  auto old = read_inode(volume_, ino);
+  if (!old) {
+    (void)free_inode(volume_, ino, directory);
+    return fail(old.error());
+  }
+  if (old->links_count != 0 && old->dtime == 0) return fail(Error::corrupt_file_system);
   const uint32_t now = volume_.now();
   Inode node{};
   node.mode = mode;
