@@ -133,6 +133,67 @@ TEST(Ext2Mount, RefusesForeignAndCorruptVolumes) {
   expect_refused(no_root, Error::corrupt_file_system);
 }
 
+// Bitmaps that call a live inode or a group's metadata free are not
+// trusted: the allocation fails instead of overwriting them.
+TEST(Ext2Mount, BitmapsThatLieAreCaught) {
+  ImageOptions o;
+  o.size_kib = 1024;
+  o.extra = "-m 0";
+  Image image(o);
+  {
+    ASSERT_OK_VALUE(fs, image.mount());
+    ASSERT_OK_VALUE(f, fs->create(FileSystem::root(), "live", 0644));
+    EXPECT_EQ(f, 12u);
+    ASSERT_TRUE(write_at(*fs, f, 0, "still here"));
+    ASSERT_OK(fs->unmount());
+  }
+  image.save();
+  run("debugfs -w -R 'freei /live' " + quote(image.file().string()));
+  image.reload();
+  {
+    ASSERT_OK_VALUE(fs, image.mount());
+    EXPECT_ERROR(fs->create(FileSystem::root(), "new", 0644), Error::corrupt_file_system);
+    ASSERT_OK_VALUE(live, fs->lookup(FileSystem::root(), "live"));
+    EXPECT_EQ(read_all(*fs, live), "still here");
+    ASSERT_OK(fs->unmount());
+  }
+  // Full, then the inode table's first block marked free: the only free
+  // block the allocator can find.
+  {
+    ASSERT_OK_VALUE(fs, image.mount());
+    ASSERT_OK_VALUE(fill, fs->create(FileSystem::root(), "fill", 0644));
+    const std::string chunk = pattern(1 << 20, 3);
+    uint64_t at = 0;
+    for (;;) {
+      auto n = fs->write(
+          fill, at,
+          std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(chunk.data()), chunk.size()));
+      if (!n) break;
+      at += *n;
+    }
+    ASSERT_EQ(fs->volume_stats().free_blocks, 0u);
+    ASSERT_OK(fs->unmount());
+  }
+  std::vector<uint8_t> bytes = image.disk().bytes();
+  const uint32_t table = get32(bytes, 2048 + 8), bitmap = get32(bytes, 2048 + 0);
+  const uint32_t bit = table - 1;  // 1 KiB blocks: group 0 starts at block 1
+  bytes[size_t{bitmap} * 1024 + bit / 8] &= static_cast<uint8_t>(~(1u << (bit % 8)));
+  uint16_t free_blocks;
+  std::memcpy(&free_blocks, &bytes[2048 + 12], 2);
+  ++free_blocks;
+  std::memcpy(&bytes[2048 + 12], &free_blocks, 2);
+  MemoryDisk disk(bytes);
+  ASSERT_OK_VALUE(fs, FileSystem::mount(disk));
+  ASSERT_OK_VALUE(fill, fs->lookup(FileSystem::root(), "fill"));
+  ASSERT_OK_VALUE(st, fs->stat(fill));
+  const std::string x = "x";
+  const uint64_t next_block = (st.size + 1023) / 1024 * 1024;  // needs a new block
+  EXPECT_ERROR(
+      fs->write(fill, next_block,
+                std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(x.data()), x.size())),
+      Error::corrupt_file_system);
+}
+
 TEST(Ext2Mount, UnknownReadOnlyFeaturesAllowReadingOnly) {
   Image image;
   std::vector<uint8_t> bytes = image.disk().bytes();
