@@ -10,7 +10,7 @@ packages=(
   qemu-system-arm qemu-system-x86
   libgtest-dev googletest
   clang-format gdb-multiarch
-  e2fsprogs              # mke2fs builds the disk image; e2fsck and debugfs check it
+  e2fsprogs              # mke2fs builds the disk image; e2fsck and debugfs check it (tests)
 )
 
 missing=()

@@ -33,6 +33,17 @@ enum rebound_error {
   server_restarted = 18, /* the server was restarted since this handle was issued */
   interrupted = 19,      /* a blocking call cut short: the caller's process is being killed */
   timed_out = 20,        /* IPC: no reply within the calling thread's timeout (IPC_TIMEOUT_SET) */
+  /* File systems: */
+  not_a_directory = 21,     /* a path component or the target of a directory operation is not one */
+  is_a_directory = 22,      /* a file operation (unlink, write) on a directory */
+  not_empty = 23,           /* rmdir, or a rename over a directory, that still has entries */
+  no_space = 24,            /* no free block or inode left on the volume */
+  name_too_long = 25,       /* a name over the file system's limit (255 bytes for ext2) */
+  file_too_large = 26,      /* an offset or size beyond what the file system can address */
+  too_many_links = 27,      /* a link count would pass the file system's maximum */
+  read_only = 28,           /* a change to a volume mounted read-only */
+  corrupt_file_system = 29, /* on-disk structures that are inconsistent, or not this file system */
+  io_error = 30,            /* the device failed a read, write or flush */
 #ifdef __cplusplus
 };
 const char* to_string(Error e);

@@ -24,6 +24,16 @@ const char* to_string(Error e) {
     case Error::server_restarted: return "server restarted";
     case Error::interrupted: return "interrupted";
     case Error::timed_out: return "timed out";
+    case Error::not_a_directory: return "not a directory";
+    case Error::is_a_directory: return "is a directory";
+    case Error::not_empty: return "directory not empty";
+    case Error::no_space: return "no space left on the volume";
+    case Error::name_too_long: return "name too long";
+    case Error::file_too_large: return "file too large";
+    case Error::too_many_links: return "too many links";
+    case Error::read_only: return "read-only file system";
+    case Error::corrupt_file_system: return "corrupt file system";
+    case Error::io_error: return "input/output error";
   }
   return "unknown error";
 }

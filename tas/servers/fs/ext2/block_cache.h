@@ -1,0 +1,106 @@
+// A write-back cache of file-system blocks over a BlockDevice: a fixed set
+// of buffers, found by block number through a hash table, replaced least
+// recently used first. A block is in use while a BlockRef to it lives (it is
+// pinned: never replaced); a changed block is marked dirty and reaches the
+// device when it is replaced, or at write_back() (sync, unmount).
+//
+// Single-threaded: the file system that owns it serializes its callers.
+#pragma once
+#include <cstdint>
+#include <span>
+
+#include "lib/result.h"
+#include "servers/fs/block_device.h"
+#include "servers/fs/fallible_new.h"
+
+namespace tas::fs::ext2 {
+
+class BlockCache;
+
+// A pinned block of the cache. Move-only; unpins when destroyed.
+class BlockRef {
+ public:
+  BlockRef() = default;
+  BlockRef(BlockRef&& other) noexcept : cache_(other.cache_), slot_(other.slot_) {
+    other.cache_ = nullptr;
+  }
+  BlockRef& operator=(BlockRef&& other) noexcept;
+  BlockRef(const BlockRef&) = delete;
+  BlockRef& operator=(const BlockRef&) = delete;
+  ~BlockRef() { release(); }
+
+  uint32_t number() const;
+  std::span<uint8_t> bytes() const;
+  uint8_t* data() const { return bytes().data(); }
+  // The buffer was (or is about to be) changed: it goes back to the device.
+  void mark_dirty();
+
+ private:
+  friend class BlockCache;
+  BlockRef(BlockCache* cache, uint32_t slot) : cache_(cache), slot_(slot) {}
+  void release();
+
+  BlockCache* cache_ = nullptr;
+  uint32_t slot_ = 0;
+};
+
+struct BlockCacheStats {
+  uint64_t hits = 0;
+  uint64_t misses = 0;
+  uint64_t reads = 0;   // blocks read from the device
+  uint64_t writes = 0;  // blocks written to the device
+};
+
+class BlockCache {
+ public:
+  static constexpr uint32_t kMinCapacity = 16;
+
+  // Sets the cache up with `capacity` buffers (at least kMinCapacity) of
+  // `block_size` bytes, a multiple of the device's block size.
+  Result<void> init(BlockDevice& device, uint32_t block_size, uint32_t capacity);
+
+  // Block `block`'s contents, read from the device unless cached.
+  Result<BlockRef> get(uint32_t block);
+  // Block `block` about to be overwritten whole: no read; zero-filled and
+  // dirty.
+  Result<BlockRef> get_zeroed(uint32_t block);
+  // Writes every dirty block to the device, then flushes the device.
+  Result<void> write_back();
+
+  uint32_t block_size() const { return block_size_; }
+  uint32_t capacity() const { return capacity_; }
+  uint32_t dirty_count() const;
+  BlockCacheStats stats() const { return stats_; }
+
+ private:
+  friend class BlockRef;
+  static constexpr uint32_t kNone = ~0u;
+
+  struct Slot {
+    uint32_t block = 0;
+    uint32_t pins = 0;
+    uint32_t next = kNone;  // hash chain
+    uint64_t last_use = 0;
+    bool valid = false;
+    bool dirty = false;
+  };
+
+  Result<uint32_t> find_or_claim(uint32_t block, bool& found);
+  Result<void> write_slot(uint32_t slot);
+  uint32_t bucket_of(uint32_t block) const { return (block * 2654435761u) & (buckets_ - 1); }
+  void unlink(uint32_t slot);
+  uint8_t* buffer(uint32_t slot) const { return buffers_.get() + size_t{slot} * block_size_; }
+
+  BlockDevice* device_ = nullptr;
+  uint32_t block_size_ = 0;
+  uint32_t sectors_per_block_ = 0;
+  uint32_t capacity_ = 0;
+  uint32_t buckets_ = 0;
+  uint64_t clock_ = 0;
+  Array<Slot> slots_;
+  Array<uint32_t> heads_;
+  Array<uint8_t> buffers_;
+  BlockCacheStats stats_;
+};
+
+}  // namespace tas::fs::ext2
