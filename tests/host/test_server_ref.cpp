@@ -76,6 +76,9 @@ TEST(ServerRef, NoCallerInsideADroppedGeneration) {
     });
   }
   for (unsigned g = 2; g <= kGenerations; ++g) {
+    // Each generation is called into before it is replaced (callers may be
+    // slow to get a CPU on a loaded host).
+    while (callees[g - 1].calls.load() == 0) std::this_thread::yield();
     current.store(&refs[g - 1]);
     home.generation.store(g);  // publish
     while (home.inside[(g - 1) % 2].load() != 0) std::this_thread::yield();
@@ -84,9 +87,7 @@ TEST(ServerRef, NoCallerInsideADroppedGeneration) {
   done.store(true);
   for (auto& t : callers) t.join();
   EXPECT_EQ(violations.load(), 0u);
-  uint64_t calls = 0;
-  for (auto& c : callees) calls += c.calls.load();
-  EXPECT_GT(calls, 0u);
+  for (unsigned g = 1; g < kGenerations; ++g) EXPECT_GT(callees[g].calls.load(), 0u) << g;
 }
 
 }  // namespace
