@@ -23,6 +23,7 @@ const char* to_string(Error e) {
     case Error::server_fault: return "server fault";
     case Error::server_restarted: return "server restarted";
     case Error::interrupted: return "interrupted";
+    case Error::io_error: return "I/O error";
   }
   return "unknown error";
 }
