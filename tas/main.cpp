@@ -46,6 +46,7 @@ rebound_handle receive_ping(rebound_handle names) {
 int tas_main(rebound_handle names, bool test_build) {
   if (auto r = tas::Server::init(g_names, "names"); !r) return tas::kExitBroken;
   g_supervisor.give_devices(receive_ping(names));
+  g_supervisor.set_test_build(test_build);
   unsigned servers = 0;
   auto start = [&](const char* name, tas::Supervisor::Factory make) {
     if (auto r = g_supervisor.start(name, make); !r) {
