@@ -1,5 +1,6 @@
 #include "drivers/virtio/virtio_pci_transport.h"
 
+#include "lib/log.h"
 #include "runtime/sys.h"
 
 namespace tas::virtio {
@@ -91,6 +92,9 @@ Result<PciTransport*> PciTransport::open(pci::ConfigSpace& config, pci::Function
       RB_SYS3(REBOUND_SYS_VM_UNMAP, address, size, 0);
       return fail(kept.error());
     }
+    KLOG_INFO("virtio-pci: BAR %u at 0x%lx, registers 0x%lx-0x%lx mapped", bar,
+              static_cast<unsigned long>(base), static_cast<unsigned long>(first),
+              static_cast<unsigned long>(first + size - 1));
     for (uint8_t type = kCommonCfg; type <= kDeviceCfg; ++type) {
       if (caps[type].bar == bar)
         where[type] =
