@@ -32,7 +32,7 @@ enum rebound_error {
   server_fault = 17,     /* the server faulted on this request on every try */
   server_restarted = 18, /* the server was restarted since this handle was issued */
   interrupted = 19,      /* a blocking call cut short: the caller's process is being killed */
-  io_error = 20,         /* a device reported an error, or did not answer */
+  io_error = 20,         /* a device reported an error, or its driver had no room for the request */
 #ifdef __cplusplus
 };
 const char* to_string(Error e);
