@@ -45,6 +45,7 @@ rebound_handle receive_ping(rebound_handle names) {
 
 int tas_main(rebound_handle names, bool test_build) {
   g_supervisor.give_devices(receive_ping(names));
+  g_supervisor.set_test_build(test_build);
   if (auto r = g_supervisor.start_names(names, make_names); !r) {
     KLOG_ERROR("tas: no name service: %s", rebound::to_string(r.error()));
     return tas::kExitBroken;

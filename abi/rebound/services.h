@@ -37,12 +37,12 @@ enum rebound_console_op {
 
 /* The echo service ("echo"): for tests and benchmarks. */
 enum rebound_echo_op {
-  REBOUND_ECHO_WORDS = 1,     /* (w1..w5) -> (w1+1, w2+2, ..., w5+5) */
-  REBOUND_ECHO_WORK = 2,      /* (n) -> (sum 1..n): builds the numbers on its heap first;
-                                 fault site "echo.work" (CORRUPT: breaks the server's
-                                 state, which its check after the request finds) */
-  REBOUND_ECHO_STATS = 3,     /* () -> (heap bytes in use, heap blocks, requests
-                                 that faulted, tries that faulted, generation) */
+  REBOUND_ECHO_WORDS = 1,      /* (w1..w5) -> (w1+1, w2+2, ..., w5+5) */
+  REBOUND_ECHO_WORK = 2,       /* (n) -> (sum 1..n): builds the numbers on its heap first;
+                                  fault site "echo.work" (CORRUPT: breaks the server's
+                                  state, which its check after the request finds) */
+  REBOUND_ECHO_STATS = 3,      /* () -> (heap bytes in use, heap blocks, requests
+                                  that faulted, tries that faulted, generation) */
   REBOUND_ECHO_PEER_CALLS = 4, /* (n) -> (syscalls, address-space switches, sum, ns): the
                                   kernel's counters across n in-TAS calls to another server
                                   (each returns its count of names), and the time they took */
@@ -74,14 +74,36 @@ enum rebound_time_op {
 };
 
 /* The block service ("block"): the disk, in 512-byte sectors. User programs
-   may only look (the file-system server in the TAS writes it). */
+   may only look (the file-system server in the TAS writes it); test builds
+   also let them write and flush, and look at the driver's concurrency. */
 enum rebound_block_op {
-  REBOUND_BLOCK_INFO = 1, /* () -> (sectors, sector size, reads, writes so far) */
-  REBOUND_BLOCK_READ = 2  /* (first sector, count) -> (count): into the memory the call lends
-                             (writable; access_denied if read-only) or else the caller's
-                             message buffer; out_of_range past the end or for count 0,
-                             invalid_argument if count sectors do not fit, not_found with
-                             neither */
+  REBOUND_BLOCK_INFO = 1,  /* () -> (sectors, sector size, reads, writes so far, kind: enum
+                              rebound_block_kind) */
+  REBOUND_BLOCK_READ = 2,  /* (first sector, count) -> (count): into the memory the call lends
+                              (writable; access_denied if read-only) or else the caller's
+                              message buffer; out_of_range past the end or for count 0,
+                              invalid_argument if count sectors do not fit, not_found with
+                              neither; io_error, not_supported: the device's refusal */
+  REBOUND_BLOCK_WRITE = 3, /* test builds (else access_denied): (first sector, count) ->
+                              (count): from the memory the call lends (read-only will do) or
+                              else the caller's message buffer; errors as READ */
+  REBOUND_BLOCK_FLUSH = 4, /* test builds (else access_denied): () -> (): everything written
+                              is on the medium */
+  REBOUND_BLOCK_STATS = 5, /* () -> (interrupts, device requests, most requests in flight at
+                              once, requests the device refused): 0s for the RAM disk */
+  REBOUND_BLOCK_PARALLEL_READS = 6, /* test builds (else access_denied): (threads 1-4, first
+                              sector, sectors per read 1-64, rounds 1-64) -> (reads, reads that
+                              differed from a first read of the same sectors, most requests in
+                              flight at once meanwhile): threads of the block server read
+                              sectors first + i * count.. at once, in-TAS calls */
+  REBOUND_BLOCK_DEVICE_ERRORS = 7   /* test builds (else access_denied): () -> (the error of a
+                                read of the sector past the end asked of the device itself, the
+                                error of a request of a type it does not know); not_supported
+                                on the RAM disk */
+};
+enum rebound_block_kind {
+  REBOUND_BLOCK_KIND_RAM_DISK = 1, /* the disk image built into the kernel, in memory */
+  REBOUND_BLOCK_KIND_VIRTIO = 2    /* a virtio-blk disk (QEMU -drive) */
 };
 
 /* Fault injection in the TAS ("faults"; test builds only). */

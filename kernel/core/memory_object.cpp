@@ -16,6 +16,19 @@ Result<Ref<MemoryObject>> MemoryObject::create(size_t size) {
   return make_object<MemoryObject>(size / mm::kPageSize);
 }
 
+Result<Ref<MemoryObject>> MemoryObject::create_contiguous(size_t size) {
+  if (size < mm::kPageSize || size > kMaxContiguousSize || (size & (size - 1)) != 0)
+    return fail(Error::invalid_argument);
+  const size_t pages = size / mm::kPageSize;
+  unsigned order = 0;
+  while ((size_t{1} << order) < pages) ++order;
+  TRY(run, mm::allocate_frames(order));
+  for (size_t i = 0; i < pages; ++i)
+    arch::zero_page(reinterpret_cast<void*>(arch::phys_to_virt(run.phys() + i * mm::kPageSize)));
+  // The run goes with the object (or with this frame, if making it fails).
+  return make_object<MemoryObject>(pages, static_cast<mm::FrameRun&&>(run));
+}
+
 MemoryObject::~MemoryObject() {
   for (mm::PhysAddr list : lists_) {
     if (list == 0) continue;
@@ -29,6 +42,7 @@ MemoryObject::~MemoryObject() {
 
 Result<mm::PhysAddr> MemoryObject::frame(size_t index) {
   if (index >= pages_) return fail(Error::out_of_range);
+  if (run_) return run_.phys() + index * mm::kPageSize;
   lib::LockGuard guard(lock_);
   mm::PhysAddr& list = lists_[index / kPerList];
   if (list == 0) {
@@ -45,6 +59,7 @@ Result<mm::PhysAddr> MemoryObject::frame(size_t index) {
 }
 
 size_t MemoryObject::resident_pages() const {
+  if (run_) return pages_;
   lib::LockGuard guard(lock_);
   return resident_;
 }

@@ -4,6 +4,11 @@
 // map it: they are freed when the last reference -- a handle or a mapping --
 // goes. Issue 5's message buffers and the process server's program images
 // are memory objects too.
+//
+// A *contiguous* object (create_contiguous: DMA memory for the TAS's
+// drivers, DMA_MEMORY_CREATE) is one run of physically contiguous frames,
+// allocated and zeroed at once, aligned to its size: a device can be given
+// its physical address.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -11,6 +16,7 @@
 #include "core/kernel_object.h"
 #include "lib/object_count.h"
 #include "lib/spinlock.h"
+#include "mm/frame_allocator.h"
 #include "mm/kernel_memory.h"
 
 namespace core {
@@ -22,6 +28,11 @@ class MemoryObject final : public KernelObject {
 
   // `size` bytes (page aligned, 0 < size <= kMaxSize), no frames yet.
   static Result<Ref<MemoryObject>> create(size_t size);
+  // The most a contiguous object holds: the frame allocator's largest run.
+  static constexpr size_t kMaxContiguousSize = mm::kPageSize << mm::FrameAllocator::kMaxOrder;
+  // `size` bytes (a power of two, page to kMaxContiguousSize) of contiguous
+  // frames, zeroed now; Error::invalid_argument, Error::no_memory.
+  static Result<Ref<MemoryObject>> create_contiguous(size_t size);
   ~MemoryObject() override;
 
   size_t size() const { return pages_ * mm::kPageSize; }
@@ -29,6 +40,8 @@ class MemoryObject final : public KernelObject {
   // asked for; Error::no_memory when no frame is left.
   Result<mm::PhysAddr> frame(size_t index);
   size_t resident_pages() const;
+  // The physical address of page 0 of a contiguous object (0: not one).
+  mm::PhysAddr contiguous_base() const { return run_.phys(); }
 
  private:
   // The frames are found through page lists: frames of 512 entries, made
@@ -42,7 +55,10 @@ class MemoryObject final : public KernelObject {
   template <class T, class... Args>
   friend Result<Ref<T>> make_object_in(mm::Heap& heap, Args&&... args);
   explicit MemoryObject(size_t pages) : pages_(pages) {}
+  MemoryObject(size_t pages, mm::FrameRun run)
+      : run_(static_cast<mm::FrameRun&&>(run)), pages_(pages) {}
 
+  mm::FrameRun run_;  // a contiguous object's frames (empty otherwise: lists_)
   mm::PhysAddr lists_[kMaxLists] = {};
   size_t pages_;
   size_t resident_ = 0;

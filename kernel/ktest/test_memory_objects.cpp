@@ -1,6 +1,7 @@
 // Memory objects and shared regions from the kernel's side: one object
 // mapped into two address spaces is one set of frames; they live as long as
 // any mapping or reference does, and not a frame longer.
+#include "arch/arch.h"
 #include "core/address_space.h"
 #include "core/memory_object.h"
 #include "core/resources.h"
@@ -143,6 +144,56 @@ KTEST(thousand_shared_regions_leave_no_trace) {
     char back[5];
     if (window) (void)b->copy_in(back, *window + 8, sizeof back);
     if (i % 2 == 0) (void)a->unmap(kBaseA, 4 * kPage);
+  }
+  KEXPECT(ktest::Snapshot::take().same_as(before));
+}
+
+// DMA memory (DMA_MEMORY_CREATE): one run of contiguous frames, aligned to
+// its size, zeroed, mapped like any object -- a device and the space that
+// maps it see the same bytes -- and freed whole with the last reference.
+KTEST(contiguous_memory_is_one_aligned_zeroed_run_mapped_like_any_object) {
+  const ktest::Snapshot before = ktest::Snapshot::take();
+  {
+    const uint64_t frames = frames_used();
+    auto made = MemoryObject::create_contiguous(16 * kPage);
+    KEXPECT(made.has_value());
+    if (!made) return;
+    Ref<MemoryObject> memory = *made;
+    KEXPECT_EQ(frames_used(), frames + 16);  // all at once, no page lists
+    KEXPECT_EQ(memory->resident_pages(), 16u);
+    const mm::PhysAddr base = memory->contiguous_base();
+    KEXPECT(base != 0 && base % (16 * kPage) == 0);
+    bool zero = true;
+    for (size_t page = 0; page < 16; ++page) {
+      KEXPECT_EQ(*memory->frame(page), base + page * kPage);
+      const auto* bytes = reinterpret_cast<const uint8_t*>(arch::phys_to_virt(base + page * kPage));
+      for (size_t i = 0; i < kPage; ++i) zero = zero && bytes[i] == 0;
+    }
+    KEXPECT(zero);
+    KEXPECT(memory->frame(16).error() == Error::out_of_range);
+    Ref<AddressSpace> a = new_space();
+    KEXPECT(a->map_memory(kBaseA, memory, 0, 16 * kPage, perm::read | perm::write).has_value());
+    KEXPECT(a->copy_out(kBaseA + 5 * kPage + 8, "seen by the device", 19).has_value());
+    KEXPECT(ktest::contains(reinterpret_cast<const char*>(arch::phys_to_virt(base + 5 * kPage + 8)),
+                            "seen by the device"));
+    KEXPECT(a->unmap(kBaseA, 16 * kPage).has_value());
+    KEXPECT_EQ(memory->contiguous_base(), base);           // the reference keeps it
+    KEXPECT_EQ(new_memory(kPage)->contiguous_base(), 0u);  // an ordinary object
+  }
+  KEXPECT(ktest::Snapshot::take().same_as(before));
+}
+
+KTEST(contiguous_memory_refuses_sizes_that_are_not_a_power_of_two_up_to_4_mib) {
+  for (size_t size : {size_t{0}, kPage / 2, kPage + 1, 3 * kPage, 12 * kPage,
+                      MemoryObject::kMaxContiguousSize * 2, ~size_t{0} & ~(kPage - 1)})
+    KEXPECT(MemoryObject::create_contiguous(size).error() == Error::invalid_argument);
+  static_assert(MemoryObject::kMaxContiguousSize == size_t{4} << 20);
+  const ktest::Snapshot before = ktest::Snapshot::take();
+  {
+    auto largest = MemoryObject::create_contiguous(MemoryObject::kMaxContiguousSize);
+    KEXPECT(largest.has_value() && (*largest)->size() == MemoryObject::kMaxContiguousSize);
+    auto smallest = MemoryObject::create_contiguous(kPage);
+    KEXPECT(smallest.has_value() && (*smallest)->size() == kPage);
   }
   KEXPECT(ktest::Snapshot::take().same_as(before));
 }

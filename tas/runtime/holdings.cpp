@@ -6,11 +6,31 @@
 namespace tas {
 
 Result<void> Holdings::start_thread(const char* name, mm::Heap* heap, ThreadMain main, void* arg) {
+  TRY_VOID(start_joinable(name, heap, main, arg));
+  return {};
+}
+
+Result<rebound_handle> Holdings::start_joinable(const char* name, mm::Heap* heap, ThreadMain main,
+                                                void* arg) {
   Locked locked(lock_);
-  if (thread_count_ == kMax) return fail(Error::limit_reached);
+  if (thread_count_ == kMaxThreads) return fail(Error::limit_reached);
   TRY(thread, tas::start_thread(name, heap, main, arg));
   threads_[thread_count_++] = thread;
-  return {};
+  return thread.handle;
+}
+
+void Holdings::join_thread(rebound_handle thread) {
+  // Not under the lock: release() may kill it meanwhile (and then joins it,
+  // closes the handle and frees the slot itself).
+  RB_SYS1(REBOUND_SYS_THREAD_JOIN, thread);
+  Locked locked(lock_);
+  for (unsigned i = 0; i < thread_count_; ++i) {
+    if (threads_[i].handle != thread) continue;
+    RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, thread);
+    release_thread_slot(threads_[i].slot);
+    threads_[i] = threads_[--thread_count_];
+    return;
+  }
 }
 
 Result<void> Holdings::keep_handle(rebound_handle handle) {

@@ -18,12 +18,21 @@ namespace tas {
 
 class Holdings {
  public:
-  static constexpr unsigned kMax = 4;  // of each kind but replies
+  static constexpr unsigned kMax = 4;  // of each kind but threads and replies
+  static constexpr unsigned kMaxThreads = 8;
   static constexpr unsigned kMaxReplies = 16;
 
   // Starts main(arg) on a thread of the generation that allocates from
-  // `heap`; Error::limit_reached when it has kMax already.
+  // `heap`; Error::limit_reached when it has kMaxThreads already.
   Result<void> start_thread(const char* name, mm::Heap* heap, ThreadMain main, void* arg);
+  // The same for a thread the server joins itself (a helper for one
+  // request): its handle, for join_thread. Until then the generation holds
+  // it, so a restart ends it before the heap it uses goes.
+  Result<rebound_handle> start_joinable(const char* name, mm::Heap* heap, ThreadMain main,
+                                        void* arg);
+  // Waits until that thread has ended, and lets it go (a restart may have
+  // ended and let it go already).
+  void join_thread(rebound_handle thread);
   // Takes `handle` (closed on release); limit_reached: the caller keeps it.
   Result<void> keep_handle(rebound_handle handle);
   // Takes the mapping [address, +size) (unmapped on release).
@@ -43,7 +52,7 @@ class Holdings {
   };
 
   SpinLock lock_;
-  StartedThread threads_[kMax] = {};
+  StartedThread threads_[kMaxThreads] = {};
   rebound_handle handles_[kMax] = {};
   Mapping mappings_[kMax] = {};
   rebound_handle replies_[kMaxReplies] = {};

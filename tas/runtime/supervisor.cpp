@@ -47,7 +47,7 @@ Result<void> Supervisor::launch(Slot& s) {
   Result<void> started;
   {
     HeapScope scope(heap);
-    server = s.make(Services{*this, devices_, s.lasting});
+    server = s.make(Services{*this, devices_, s.lasting, test_build_});
     generation = new Generation{*this, *server, 0, s.lasting_endpoint};
     server->attach(s.name, *heap, s.generation + 1, s.holdings);
     started = server->start();

@@ -44,6 +44,7 @@ struct Services {
   Supervisor& supervisor;  // for references to other servers (ref)
   rebound_handle devices;  // the device capability (0: none)
   Lasting& lasting;        // handles kept across the server's restarts
+  bool test_build;         // the kernel is a test build (the TAS's argument "test")
 };
 
 class Supervisor {
@@ -62,6 +63,8 @@ class Supervisor {
   // `make`, on `endpoint` -- the one every process holds, which lasts
   // across its restarts.
   Result<void> start_names(rebound_handle endpoint, Factory make);
+  // Whether servers started from now on are told they run on a test build.
+  void set_test_build(bool test_build) { test_build_ = test_build; }
   // Starts a server: heap, object, its start, endpoint registered as
   // `name`, thread.
   Result<void> start(const char* name, Factory make);
@@ -109,6 +112,7 @@ class Supervisor {
 
   NameServer* names_ = nullptr;  // the name service's current generation
   rebound_handle devices_ = 0;
+  bool test_build_ = false;
   SpinLock homes_lock_;  // each home's server and generation change together
   Slot slots_[kMaxServers];
   std::atomic<unsigned> count_{0};  // slots started (refs read it from any thread)

@@ -1,6 +1,6 @@
 // Devices, for the drivers of the TAS: interrupt objects
 // (core/interrupt_object.h), device registers and I/O ports, and copies of
-// boot images (the RAM disk's contents), each reached through the device
+// boot images (the RAM disk's contents) and DMA memory, each reached through the device
 // capability (core/device_control.h), which only the TAS holds. Checked first, so that a process
 // without it learns nothing else.
 #include "arch/arch.h"
@@ -86,6 +86,18 @@ Result<Values> sys_boot_image_copy(Args a) {
   TRY(handle, caller().handles().add(memory, REBOUND_RIGHT_DUPLICATE | REBOUND_RIGHT_MAP |
                                                  REBOUND_RIGHT_READ | REBOUND_RIGHT_WRITE));
   return Values{handle, image->size};
+}
+
+// DMA memory: contiguous frames, zeroed, whose physical address a driver
+// gives its device (virtio's queues and buffers). A memory object like any
+// other (mapped with VM_MAP_MEMORY, freed with its last handle or mapping);
+// only the device capability learns where it is.
+Result<Values> sys_dma_memory_create(Args a) {
+  TRY_VOID(device_control(a[0]));
+  TRY(memory, MemoryObject::create_contiguous(a[1]));
+  TRY(handle, caller().handles().add(memory, REBOUND_RIGHT_DUPLICATE | REBOUND_RIGHT_MAP |
+                                                 REBOUND_RIGHT_READ | REBOUND_RIGHT_WRITE));
+  return Values{handle, memory->contiguous_base()};
 }
 
 }  // namespace core::syscalls

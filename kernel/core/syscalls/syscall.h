@@ -72,6 +72,7 @@ Result<Values> sys_io_ports_allow(Args);
 Result<Values> sys_ipc_reply_save(Args);
 Result<Values> sys_ipc_reply_send(Args);
 Result<Values> sys_boot_image_copy(Args);
+Result<Values> sys_dma_memory_create(Args);
 Result<Values> sys_ipc_buffer(Args);
 Result<Values> sys_ipc_call_grant(Args);
 
