@@ -7,6 +7,9 @@
 #   GDB=1                 wait for gdb on localhost:1234 (see docs/debugging.md)
 #   ICOUNT=1              deterministic instruction-counting clock
 #   MEM=512M SMP=2        machine size (memory, CPUs)
+#   DISK=file.img         attach a disk image as a virtio-blk drive (written in
+#                         place; without it the block server serves the RAM disk;
+#                         DISK=copy attaches a fresh copy of the build's disk.img)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 arch=${ARCH:-aarch64}
@@ -18,4 +21,20 @@ image=build/$arch/kernel/rebound${IMAGE:+-$IMAGE}.bin
 args=(--arch "$arch" --image "$image" --append "${APPEND:-}" --mem "${MEM:-512M}" --smp "${SMP:-2}")
 [ -n "${GDB:-}" ] && args+=(--gdb)
 [ -n "${ICOUNT:-}" ] && args+=(--icount)
-exec python3 tools/qemu.py "${args[@]}"
+qemu_extra=()
+if [ -n "${DISK:-}" ]; then
+  disk=$DISK
+  if [ "$disk" = copy ]; then
+    disk=build/$arch/disk-run.img
+    cp "build/$arch/disk.img" "$disk"
+    echo "run.sh: a copy of the disk image: $disk"
+  fi
+  [ -f "$disk" ] || { echo "run.sh: DISK=$disk: no such file" >&2; exit 2; }
+  qemu_extra=(-drive "file=$disk,if=none,format=raw,id=d0")
+  if [ "$arch" = aarch64 ]; then
+    qemu_extra+=(-global virtio-mmio.force-legacy=false -device virtio-blk-device,drive=d0)
+  else
+    qemu_extra+=(-device virtio-blk-pci,drive=d0)
+  fi
+fi
+exec python3 tools/qemu.py "${args[@]}" -- "${qemu_extra[@]}"
