@@ -63,7 +63,12 @@ enum rebound_syscall {
   REBOUND_SYS_IPC_TIMEOUT_SET = 30, /* (ns, 0: none) -> (previous ns): the calling thread's later
                                        IPC_CALL / IPC_CALL_GRANT fail with timed_out when no
                                        reply came within ns (at most REBOUND_IPC_TIMEOUT_MAX) */
-  /* 31-39: not assigned yet (unknown_syscall). */
+  REBOUND_SYS_PROCESS_CREATE = 31,  /* (name, name len) -> (process handle): an empty process (no
+                                       thread, an empty address space: PROCESS_SPACE reaches it)
+                                       with the caller's name service */
+  REBOUND_SYS_PROCESS_START = 32,   /* (process handle (MAP), pc, sp, argc, argv, handle to give)
+                                       -> (): its first thread, once */
+  /* 33-39: not assigned yet (unknown_syscall). */
   /* Devices, through the device capability only the TAS holds (the kernel's
      first call on the name service brings it), and deferred replies: */
   REBOUND_SYS_INTERRUPT_CREATE = 40, /* (device handle, line) -> (interrupt handle) */

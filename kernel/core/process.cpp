@@ -18,25 +18,46 @@ Process::~Process() = default;
 Result<Ref<Process>> Process::spawn(const char* name, const uint8_t* image, size_t size,
                                     const char* argv_block, size_t argv_length,
                                     const HandleTable::Gift& gift, Ref<Endpoint> names) {
+  TRY(process, create(name, std::move(names)));
+  TRY(entry, load_program(*process->space_, image, size, argv_block, argv_length));
+  TRY_VOID(process->start(entry, gift));
+  return process;
+}
+
+Result<Ref<Process>> Process::create(const char* name, Ref<Endpoint> names) {
   TRY(space, AddressSpace::create());
-  TRY(entry, load_program(*space, image, size, argv_block, argv_length));
   TRY(process, make_object<Process>(name, std::move(space)));
+  process->names_ = std::move(names);
+  return process;
+}
+
+Result<void> Process::start(UserEntry entry, const HandleTable::Gift& gift) {
+  if (started_) return fail(Error::already_exists);
+  if (ended_ || dying_) return fail(Error::not_found);
+  // Its table is empty until it starts (nothing else puts handles there):
+  // a failure or a fault empties it again, and a later start may work.
+  struct EmptiedUnlessStarted {
+    HandleTable& handles;
+    bool started = false;
+    ~EmptiedUnlessStarted() {
+      if (!started) handles.clear();
+    }
+  } guard{handles_};
   if (gift.object) {
-    TRY(handle, process->handles_.add(gift.object, gift.rights));
+    TRY(handle, handles_.add(gift.object, gift.rights));
     entry.handle = handle;
   }
-  if (names) {
-    TRY(handle, process->handles_.add(names, REBOUND_RIGHT_CALL | REBOUND_RIGHT_DUPLICATE));
+  if (names_) {
+    TRY(handle, handles_.add(names_, REBOUND_RIGHT_CALL | REBOUND_RIGHT_DUPLICATE));
     entry.names = handle;
-    process->names_ = std::move(names);
   }
-  // Everything above is owned by RAII objects: a fault injected here (test
-  // builds) must leave nothing behind.
-  recovery::fault_point("process.spawn");
-  TRY(thread, Thread::create_user(process->name_, process, entry));
-  process->thread_started(*thread);
+  recovery::fault_point("process.spawn");  // test builds: a fault with handles added
+  TRY(thread, Thread::create_user(name_, Ref<Process>(this), entry));
+  guard.started = true;
+  started_ = true;
+  thread_started(*thread);
   Scheduler::start(*thread);
-  return process;
+  return {};
 }
 
 void Process::kill(const ExitStatus& status) {

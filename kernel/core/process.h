@@ -18,6 +18,7 @@
 #include "core/handle_table.h"
 #include "core/io_port_set.h"
 #include "core/kernel_object.h"
+#include "core/program_loader.h"
 #include "core/wait_queue.h"
 #include "lib/intrusive_list.h"
 #include "lib/object_count.h"
@@ -37,6 +38,15 @@ class Process final : public KernelObject {
   static Result<Ref<Process>> spawn(const char* name, const uint8_t* image, size_t size,
                                     const char* argv_block, size_t argv_length,
                                     const HandleTable::Gift& gift = {}, Ref<Endpoint> names = {});
+  // A process with an empty address space and no thread yet: its creator
+  // (the TAS's process server, through PROCESS_CREATE) fills the space and
+  // then starts it. It inherits the name service `names`.
+  static Result<Ref<Process>> create(const char* name, Ref<Endpoint> names);
+  // Starts the first thread of a created process at entry.pc, entry.sp,
+  // with argc and argv as given, `gift` (if any) as its first handle and a
+  // CALL handle to its name service. Once: already_exists after that,
+  // not_found if the process has ended (killed before it started).
+  Result<void> start(UserEntry entry, const HandleTable::Gift& gift);
   ~Process() override;
 
   const char* name() const { return name_; }
@@ -79,7 +89,7 @@ class Process final : public KernelObject {
   void end();  // the last thread ended: release everything
 
   // dying_ first: every return to user mode reads it (a small offset).
-  bool dying_ = false, ended_ = false;
+  bool dying_ = false, ended_ = false, started_ = false;
   char name_[32] = {};
   Ref<AddressSpace> space_;
   HandleTable handles_;

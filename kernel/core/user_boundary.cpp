@@ -45,9 +45,9 @@ constinit const Handler detail::kSyscallTable[REBOUND_SYS_COUNT] = {
     syscalls::sys_thread_kill,
     syscalls::sys_endpoint_close,
     syscalls::sys_ipc_timeout_set,
-    // 31-39: not assigned yet.
-    syscalls::sys_unassigned,
-    syscalls::sys_unassigned,
+    syscalls::sys_process_create,
+    syscalls::sys_process_start,
+    // 33-39: not assigned yet.
     syscalls::sys_unassigned,
     syscalls::sys_unassigned,
     syscalls::sys_unassigned,
@@ -69,8 +69,8 @@ constinit const Handler detail::kSyscallTable[REBOUND_SYS_COUNT] = {
     syscalls::sys_ipc_buffer,
     syscalls::sys_ipc_call_grant,
 };
-static_assert(REBOUND_SYS_IPC_TIMEOUT_SET == 30 && REBOUND_SYS_INTERRUPT_CREATE == 40 &&
-              REBOUND_SYS_DMA_MEMORY_CREATE == 48 &&
+static_assert(REBOUND_SYS_IPC_TIMEOUT_SET == 30 && REBOUND_SYS_PROCESS_START == 32 &&
+                  REBOUND_SYS_INTERRUPT_CREATE == 40 && REBOUND_SYS_DMA_MEMORY_CREATE == 48 &&
                   REBOUND_SYS_IPC_BUFFER == 50 && REBOUND_SYS_COUNT == 52,
               "the table above lists every number in order");
 

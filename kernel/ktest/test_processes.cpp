@@ -93,6 +93,17 @@ KTEST(processes_share_memory_objects_and_leave_no_trace) {
   KEXPECT(ktest::Snapshot::take().same_as(before));
 }
 
+// A process built by hand from user space (PROCESS_CREATE, its space
+// filled, PROCESS_START), a killed one and a never-started one: nothing left.
+KTEST(processes_built_by_hand_run_and_leave_no_trace) {
+  (void)run("process_build");  // first use grows the heaps
+  const ktest::Snapshot before = ktest::Snapshot::take();
+  const ExitStatus s = run("process_build");
+  KEXPECT(!s.killed);
+  KEXPECT_EQ(s.code, 0);
+  KEXPECT(ktest::Snapshot::take().same_as(before));
+}
+
 KTEST(ipc_echo_calls_and_dead_servers_leave_no_trace) {
   (void)run("ipc_client", "10");  // first use grows the heaps
   const ktest::Snapshot before = ktest::Snapshot::take();

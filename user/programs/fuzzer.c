@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
       case REBOUND_SYS_THREAD_EXIT: n = REBOUND_SYS_NULL; break;
       case REBOUND_SYS_SLEEP: a[0] %= 1000; break;                 /* at most 1 us */
       case REBOUND_SYS_THREAD_CREATE: n = REBOUND_SYS_NULL; break; /* random code would kill us */
+      case REBOUND_SYS_PROCESS_CREATE: n = REBOUND_SYS_NULL; break; /* never started: a wait on it would not end */
       case REBOUND_SYS_VM_UNMAP:
       case REBOUND_SYS_VM_PROTECT:  /* never our own code, data or stack */
         a[0] = 0x100000000ull + (a[0] & 0xfffff000ull);

@@ -56,6 +56,42 @@ Result<Values> sys_process_kill(Args a) {
   return Values{};
 }
 
+// An empty process for the caller to fill (its address space through
+// PROCESS_SPACE) and start: the TAS's process server builds programs from
+// files this way, and the kernel reads no file format for it.
+Result<Values> sys_process_create(Args a) {
+  Process& p = caller();
+  char name[32];
+  if (a[1] == 0 || a[1] >= sizeof name) return fail(Error::invalid_argument);
+  TRY_VOID(p.space()->copy_in(name, a[0], a[1]));
+  name[a[1]] = '\0';
+  TRY(child, Process::create(name, p.names()));
+  TRY(handle, p.handles().add(child, REBOUND_RIGHTS_ALL));
+  return Values{handle, 0};
+}
+
+// Its first thread: at pc with sp, argc and argv in the first two argument
+// registers, the caller's handle a[5] (0: none) given as the process's
+// first handle (third register), its name service's in the fourth.
+Result<Values> sys_process_start(Args a) {
+  Process& p = caller();
+  TRY(child, p.handles().get<Process>(static_cast<rebound_handle>(a[0]), REBOUND_RIGHT_MAP));
+  if (child.get() == &p) return fail(Error::invalid_argument);
+  const uintptr_t pc = a[1], sp = a[2];
+  auto in_user_half = [](uintptr_t x) {
+    return x >= AddressSpace::kUserBase && x < AddressSpace::kUserTop;
+  };
+  if (!in_user_half(pc) || !in_user_half(sp) || sp % 16 != 0) return fail(Error::invalid_argument);
+  HandleTable::Gift gift;
+  if (a[5] != 0) {
+    TRY(given, p.handles().give(static_cast<rebound_handle>(a[5])));
+    gift = std::move(given);
+  }
+  UserEntry entry{pc, sp, a[3], a[4]};
+  TRY_VOID(child->start(entry, gift));
+  return Values{};
+}
+
 // Where the calling process's faults go from now on, in every thread
 // (core/fault_delivery.h): an entry in the user half, 0 for none. Returns
 // the previous one.

@@ -54,6 +54,8 @@ Result<Values> sys_debug_inject(Args);
 Result<Values> sys_memory_create(Args);
 Result<Values> sys_vm_map_memory(Args);
 Result<Values> sys_process_space(Args);
+Result<Values> sys_process_create(Args);
+Result<Values> sys_process_start(Args);
 Result<Values> sys_endpoint_create(Args);
 Result<Values> sys_ipc_call(Args);
 Result<Values> sys_ipc_reply_receive(Args);
