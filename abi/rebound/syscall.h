@@ -68,7 +68,9 @@ enum rebound_syscall {
                                        with the caller's name service */
   REBOUND_SYS_PROCESS_START = 32,   /* (process handle (MAP), pc, sp, argc, argv, handle to give)
                                        -> (): its first thread, once */
-  /* 33-39: not assigned yet (unknown_syscall). */
+  REBOUND_SYS_PROCESS_STATUS = 33,  /* (process handle (WAIT)) -> (0 while it runs, else its
+                                       status word | REBOUND_STATUS_ENDED, fault address) */
+  /* 34-39: not assigned yet (unknown_syscall). */
   /* Devices, through the device capability only the TAS holds (the kernel's
      first call on the name service brings it), and deferred replies: */
   REBOUND_SYS_INTERRUPT_CREATE = 40, /* (device handle, line) -> (interrupt handle) */
@@ -125,6 +127,7 @@ enum rebound_vm_perms {
    bits 40..47 are the fault kind (enum rebound_fault) and value 2 is the
    faulting address. */
 #define REBOUND_STATUS_KILLED (UINT64_C(1) << 32)
+#define REBOUND_STATUS_ENDED (UINT64_C(1) << 63) /* PROCESS_STATUS: it has ended */
 #define REBOUND_STATUS_FAULT_SHIFT 40
 enum rebound_fault {
   REBOUND_FAULT_CPP_EXCEPTION = 0,

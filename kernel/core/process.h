@@ -54,6 +54,8 @@ class Process final : public KernelObject {
   // The address space, while the process lives (nullptr after it ended).
   AddressSpace* space() const { return space_.get(); }
   bool ended() const { return ended_; }
+  // How it ended (meaningful once ended()).
+  const ExitStatus& status() const { return status_; }
   bool dying() const { return dying_; }
   const Ref<Endpoint>& names() const { return names_; }
   // Where its threads' faults go (FAULT_HANDLER_SET, core/fault_delivery.h):

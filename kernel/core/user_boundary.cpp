@@ -47,8 +47,8 @@ constinit const Handler detail::kSyscallTable[REBOUND_SYS_COUNT] = {
     syscalls::sys_ipc_timeout_set,
     syscalls::sys_process_create,
     syscalls::sys_process_start,
-    // 33-39: not assigned yet.
-    syscalls::sys_unassigned,
+    syscalls::sys_process_status,
+    // 34-39: not assigned yet.
     syscalls::sys_unassigned,
     syscalls::sys_unassigned,
     syscalls::sys_unassigned,

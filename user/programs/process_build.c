@@ -62,10 +62,15 @@ int main(void) {
   const struct rb_result weak = RB_SYS2(REBOUND_SYS_HANDLE_DUPLICATE, child, REBOUND_RIGHT_WAIT);
   check("a handle without MAP", weak.error == 0 && start((rebound_handle)weak.value, CODE_AT,
                                                          STACK_TOP, 1) == access_denied);
+  check("running before it starts", RB_SYS1(REBOUND_SYS_PROCESS_STATUS, child).value == 0);
   check("start", start(child, CODE_AT, STACK_TOP, 42) == 0);
   check("a second start", start(child, CODE_AT, STACK_TOP, 1) == already_exists);
   const struct rb_result status = RB_SYS1(REBOUND_SYS_PROCESS_WAIT, child);
   check("the child exited with its argc", status.error == 0 && status.value == 42);
+  const struct rb_result ended = RB_SYS1(REBOUND_SYS_PROCESS_STATUS, child);
+  check("its status without waiting",
+        ended.error == 0 && ended.value == (REBOUND_STATUS_ENDED | 42));
+  check("status needs WAIT", RB_SYS1(REBOUND_SYS_PROCESS_STATUS, 0).error == bad_handle);
   RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, weak.value);
   RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, child);
 

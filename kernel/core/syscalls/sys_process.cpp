@@ -39,6 +39,18 @@ Result<Values> sys_process_wait(Args a) {
   return status_values(status);
 }
 
+// Whether it has ended, and how, without waiting (the process server's
+// list): 0 while it runs, else the status word of PROCESS_WAIT with
+// REBOUND_STATUS_ENDED set.
+Result<Values> sys_process_status(Args a) {
+  TRY(child,
+      caller().handles().get<Process>(static_cast<rebound_handle>(a[0]), REBOUND_RIGHT_WAIT));
+  if (!child->ended()) return Values{0, 0};
+  Values v = status_values(child->status());
+  v.v0 |= REBOUND_STATUS_ENDED;
+  return v;
+}
+
 // A handle to a process's address space, to map memory into it (a process
 // that has ended has none: not_found).
 Result<Values> sys_process_space(Args a) {

@@ -56,6 +56,7 @@ Result<Values> sys_vm_map_memory(Args);
 Result<Values> sys_process_space(Args);
 Result<Values> sys_process_create(Args);
 Result<Values> sys_process_start(Args);
+Result<Values> sys_process_status(Args);
 Result<Values> sys_endpoint_create(Args);
 Result<Values> sys_ipc_call(Args);
 Result<Values> sys_ipc_reply_receive(Args);
