@@ -16,6 +16,7 @@
 #include "servers/echo/echo_server.h"
 #include "servers/faults/faults_server.h"
 #include "servers/names/name_server.h"
+#include "servers/process/process_server.h"
 #include "servers/time/time_server.h"
 
 namespace {
@@ -27,6 +28,7 @@ tas::Server* make_echo(const tas::Services& s) { return new tas::EchoServer(s); 
 tas::Server* make_console(const tas::Services& s) { return new tas::ConsoleServer(s.devices); }
 tas::Server* make_time(const tas::Services& s) { return new tas::TimeServer(s.devices); }
 tas::Server* make_block(const tas::Services& s) { return new tas::BlockServer(s); }
+tas::Server* make_process(const tas::Services& s) { return new tas::ProcessServer(s); }
 tas::Server* make_faults(const tas::Services&) { return new tas::FaultsServer; }
 
 // The kernel's ping, the first call on the name service: the device
@@ -61,6 +63,7 @@ int tas_main(rebound_handle names, bool test_build) {
   start("console", make_console);
   start("time", make_time);
   start("block", make_block);
+  start("process", make_process);
   start("echo", make_echo);
   if (test_build) start("faults", make_faults);
   while (g_supervisor.serving() < servers) rb_yield();

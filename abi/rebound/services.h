@@ -8,6 +8,8 @@
 #ifndef REBOUND_ABI_SERVICES_H
 #define REBOUND_ABI_SERVICES_H
 
+#include <stdint.h>
+
 /* The name service: on the endpoint every process gets at start (the fourth
    entry register; crt0 keeps it in rb_names_handle). Names are up to
    REBOUND_NAME_MAX bytes, packed little-endian into words 1-4. */
@@ -104,6 +106,28 @@ enum rebound_block_op {
 enum rebound_block_kind {
   REBOUND_BLOCK_KIND_RAM_DISK = 1, /* the disk image built into the kernel, in memory */
   REBOUND_BLOCK_KIND_VIRTIO = 2    /* a virtio-blk disk (QEMU -drive) */
+};
+
+/* The process service ("process"): starts programs, knows them by a
+   process id. SPAWN's path and arguments travel in the caller's message
+   buffer: the path, then argv (argv[0] first), each NUL-terminated, back to
+   back. */
+enum rebound_process_op {
+  REBOUND_PROCESS_SPAWN = 1,  /* (bytes of the buffer used) -> (pid), handle: the process (WAIT,
+                                 KILL, DUPLICATE: PROCESS_WAIT gives its status); not_found (no
+                                 such program), bad_image, invalid_argument, limit_reached */
+  REBOUND_PROCESS_STATUS = 2, /* (pid) -> (0 running / 1 ended, status word as PROCESS_WAIT's,
+                                 fault address); not_found */
+  REBOUND_PROCESS_KILL = 3,   /* (pid) -> () */
+  REBOUND_PROCESS_LIST = 4    /* () -> (count): that many struct rebound_process_entry in the
+                                 caller's message buffer */
+};
+#define REBOUND_PROCESS_NAME_MAX 31
+struct rebound_process_entry {
+  uint32_t pid;
+  uint32_t ended;  /* 0 running, 1 ended */
+  uint64_t status; /* as PROCESS_WAIT's status word, once ended */
+  char name[REBOUND_PROCESS_NAME_MAX + 1];
 };
 
 /* Fault injection in the TAS ("faults"; test builds only). */

@@ -49,7 +49,7 @@ struct Services {
 
 class Supervisor {
  public:
-  static constexpr unsigned kMaxServers = 8;
+  static constexpr unsigned kMaxServers = 16;
   static constexpr uint64_t kPollNs = 10'000'000;        // 10 ms
   static constexpr uint64_t kHangLimitNs = 300'000'000;  // a request this long is hung
 
