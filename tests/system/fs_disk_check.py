@@ -58,13 +58,14 @@ BASIC = {
 FAULTS = {
     "dirs": {
         "/fs_test": {"faults", "restart"},
-        "/fs_test/faults": {"thrown.bin", "cpu_fault.bin", "raw.bin"},
+        "/fs_test/faults": {"thrown.bin", "cpu_fault.bin", "raw.bin", "device.txt"},
         "/fs_test/restart": {"a.txt", "b.bin", "after_block.txt"},
     },
     "files": {
         "/fs_test/faults/thrown.bin": pattern(20000, 3),
         "/fs_test/faults/cpu_fault.bin": pattern(100000, 5),
         "/fs_test/faults/raw.bin": b"as it was\n",
+        "/fs_test/faults/device.txt": b"after the failure\n",
         "/fs_test/restart/a.txt": b"before restart\nafter restart\nthe end\n",
         "/fs_test/restart/b.bin": pattern(70000, 4) + pattern(1000, 6),
         "/fs_test/restart/after_block.txt": b"block restarted\n",

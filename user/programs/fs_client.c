@@ -454,6 +454,27 @@ static void check_faulted_writes(void) {
   rb_print("fs_client: faulted writes checked\n");
 }
 
+/* The disk failing under a request: the fs server's in-TAS calls to the
+   block server fault ("tas.call": the call, then the fresh reference made
+   for its one retry). The request fails with io_error -- not a restart --,
+   what it changed in memory is dropped, the volume mounted again from the
+   disk, and the next request works. */
+static void check_device_failure(void) {
+  struct rb_fs_file f = {0};
+  size_t n = 0;
+  check("a file", put_text("/fs_test/faults/device.txt", "before the failure\n") &&
+                      rb_fs_open("/fs_test/faults/device.txt", &f) == 0);
+  const uint64_t generation = info().w[1];
+  check("arm tas.call (throw, twice)",
+        rb_faults_arm(g_faults, "tas.call", REBOUND_INJECT_THROW, 2) == 0);
+  check("a write the disk fails: io_error", rb_fs_pwrite(&f, 0, "AFTER", 5, &n) == io_error);
+  check("no restart for it", info().w[1] == generation);
+  check("nothing of it on the disk",
+        has_text("/fs_test/faults/device.txt", "before the failure\n"));
+  check("the next write works", put_text("/fs_test/faults/device.txt", "after the failure\n"));
+  rb_print("fs_client: a disk failure checked\n");
+}
+
 static void check_restarts(void) {
   check("mkdir restart", rb_fs_mkdir("/fs_test/restart", 0755) == 0);
   struct rb_fs_file a = {0}, b = {0};
@@ -516,6 +537,7 @@ int main(void) {
   const int test_build = rb_lookup("faults", &g_faults) == 0;
   if (test_build) {
     check_faulted_writes();
+    check_device_failure();
     check_restarts();
   }
   const struct rb_message end = info();

@@ -35,7 +35,7 @@ Result<void> BlockServerDevice::renew() {
   }
   ref_ = ref;
   ++renewals_;
-  KLOG_INFO("fs: the disk through the block server's generation %u now", ref.generation());
+  KLOG_INFO("fs: a new reference to the block server (generation %u)", ref.generation());
   return {};
 }
 
