@@ -205,6 +205,8 @@ Result<FsMessage> FsRequests::read_dir(FileSystem& fs, const FsMessage& r, const
       break;
     }
   }
+  // Not even one entry fits (a page always holds the longest).
+  if (packer.count() == 0 && !end) return fail(Error::invalid_argument);
   return ok(packer.count(), cookie, end ? 1 : 0);
 }
 

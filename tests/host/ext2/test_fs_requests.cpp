@@ -331,6 +331,11 @@ TEST_P(FsProtocol, ReadDirGoesOnFromItsCookie) {
   EXPECT_GT(calls, 1u);
   EXPECT_EQ(list(dir, 300, &calls), expected);
   EXPECT_GT(calls, 20u);
+  // Room for no entry at all: an error, not an endless listing.
+  FsMessage m{{REBOUND_FS_READDIR, dir, 0, 0, 0, 0}};
+  EXPECT_EQ(
+      status(requests_.handle(*fs_, m, FsBulk{std::span<uint8_t>(page_.data(), 8), {}, false})),
+      Error::invalid_argument);
   check_clean();
 }
 
