@@ -1,7 +1,8 @@
 // The TAS's servers and how they are put together: the supervisor starts
-// the console, time, block, echo and (test builds) faults -- each its heap,
-// its object, what it takes besides (the console: the UART and its
-// interrupt; time: a reading of the RTC; block: the disk), an
+// the console, time, block, fs, echo and (test builds) faults -- each its
+// heap, its object, what it takes besides (the console: the UART and its
+// interrupt; time: a reading of the RTC; block: the disk; fs: the volume
+// on it, through the block server, which therefore starts first), an
 // endpoint registered with the name service, a thread -- and replaces them
 // when they must -- the name service too, on the endpoint the kernel gave
 // (every process holds it). The first thread receives the kernel's ping on
@@ -15,6 +16,7 @@
 #include "servers/console/console_server.h"
 #include "servers/echo/echo_server.h"
 #include "servers/faults/faults_server.h"
+#include "servers/fs/fs_server.h"
 #include "servers/names/name_server.h"
 #include "servers/process/process_server.h"
 #include "servers/time/time_server.h"
@@ -28,6 +30,7 @@ tas::Server* make_echo(const tas::Services& s) { return new tas::EchoServer(s); 
 tas::Server* make_console(const tas::Services& s) { return new tas::ConsoleServer(s.devices); }
 tas::Server* make_time(const tas::Services& s) { return new tas::TimeServer(s.devices); }
 tas::Server* make_block(const tas::Services& s) { return new tas::BlockServer(s); }
+tas::Server* make_fs(const tas::Services& s) { return new tas::FsServer(s); }
 tas::Server* make_process(const tas::Services& s) { return new tas::ProcessServer(s); }
 tas::Server* make_faults(const tas::Services&) { return new tas::FaultsServer; }
 
@@ -63,6 +66,7 @@ int tas_main(rebound_handle names, bool test_build) {
   start("console", make_console);
   start("time", make_time);
   start("block", make_block);
+  start("fs", make_fs);  // on the block server's disk: after it
   start("process", make_process);
   start("echo", make_echo);
   if (test_build) start("faults", make_faults);

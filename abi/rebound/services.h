@@ -128,6 +128,106 @@ struct rebound_process_entry {
   uint32_t ended;  /* 0 running, 1 ended */
   uint64_t status; /* as PROCESS_WAIT's status word, once ended */
   char name[REBOUND_PROCESS_NAME_MAX + 1];
+/* The file-system service ("fs"): the ext2 volume on the block service's
+   disk. Stateless, as NFS is: the server keeps nothing per client, so that
+   a restarted server serves the same requests. A file or directory is
+   named by a file id, one word (REBOUND_FS_ID): its inode number and that
+   inode's generation, which changes each time the number is used again.
+   LOOKUP, CREATE, MKDIR and STAT give ids; a client keeps one with its own
+   offset. An id whose inode was freed or made again since is stale:
+   stale_handle. READ and WRITE take explicit offsets, so repeating one
+   (after server_restarted) does the same again. Every change is on the
+   disk, flushed, before its reply.
+
+   Paths travel in the caller's message buffer (its payload page),
+   NUL-terminated, at most REBOUND_FS_PATH_MAX bytes with the NUL; RENAME
+   and LINK take two, the second right after the first's NUL. A path is
+   absolute, or relative to the directory whose id is in word 1 (0: the
+   root); "." and ".." as usual; symbolic links are not followed. Errors
+   besides the file system's own (not_found, not_a_directory,
+   is_a_directory, not_empty, already_exists, no_space, name_too_long for a
+   name over 255 bytes, too_many_links, file_too_large, corrupt_file_system,
+   io_error): bad_address (no message buffer where one is needed),
+   invalid_argument (no NUL before the end of the payload page; an unknown
+   operation or flag; sizes that do not fit), name_too_long (a path of
+   REBOUND_FS_PATH_MAX bytes or more), stale_handle.
+
+   Attributes, the reply of LOOKUP, CREATE, MKDIR and STAT: (id, size, mode
+   -- type and permission bits, REBOUND_FS_TYPE_* --, links, mtime); and, in
+   the caller's message buffer if it has one, a struct rebound_fs_stat. */
+#define REBOUND_FS_PATH_MAX 1024
+#define REBOUND_FS_IO_MAX (256u * 1024) /* bytes per READ or WRITE at most */
+#define REBOUND_FS_ID(ino, generation) ((uint64_t)(ino) | (uint64_t)(generation) << 32)
+#define REBOUND_FS_ID_INO(id) ((uint32_t)(id))
+#define REBOUND_FS_ID_GENERATION(id) ((uint32_t)((uint64_t)(id) >> 32))
+/* The type bits of a mode, as POSIX's S_IF*. */
+#define REBOUND_FS_TYPE_MASK 0xF000u
+#define REBOUND_FS_TYPE_DIRECTORY 0x4000u
+#define REBOUND_FS_TYPE_REGULAR 0x8000u
+#define REBOUND_FS_TYPE_SYMLINK 0xA000u
+#define REBOUND_FS_PERMISSIONS 0x0FFFu
+/* CREATE's word 2: permissions | these flags. */
+#define REBOUND_FS_CREATE_EXCLUSIVE (1u << 16) /* already_exists if the name is taken */
+#define REBOUND_FS_CREATE_TRUNCATE (1u << 17)  /* an existing file is emptied */
+enum rebound_fs_op {
+  REBOUND_FS_LOOKUP = 1,    /* (directory id; path) -> attributes */
+  REBOUND_FS_CREATE = 2,    /* (directory id, permissions | CREATE_*; path) -> attributes: a new
+                               regular file, or the one there (is_a_directory for a directory) */
+  REBOUND_FS_MKDIR = 3,     /* (directory id, permissions; path) -> attributes */
+  REBOUND_FS_READ = 4,      /* (id, offset, count | data offset << 32) -> (n): up to count
+                               (<= IO_MAX) bytes, fewer at the end of the file, into the memory the
+                               call lends (writable; access_denied if not) from its byte `data
+                               offset` on, or else into the message buffer from there */
+  REBOUND_FS_WRITE = 5,     /* (id, offset, count | data offset << 32) -> (n, size): from the memory
+                               the call lends (read-only will do) or else the message buffer; n <
+                               count only when the volume is full; size: the file's, after it */
+  REBOUND_FS_TRUNCATE = 6,  /* (id, size) -> () */
+  REBOUND_FS_STAT = 7,      /* (id) -> attributes */
+  REBOUND_FS_READDIR = 8,   /* (directory id, cookie) -> (entries, next cookie, 1 at the end):
+                               the entries from `cookie` (0: the first) that fit in the message
+                               buffer, packed (struct rebound_fs_dirent); "." and ".." too */
+  REBOUND_FS_UNLINK = 9,    /* (directory id; path) -> (): a name of a file; the file goes with
+                               its last name, even if a client still has its id */
+  REBOUND_FS_RMDIR = 10,    /* (directory id; path) -> (): an empty directory */
+  REBOUND_FS_RENAME = 11,   /* (directory id; from, to) -> (): POSIX rename -- over a file, or an
+                               empty directory; a directory never below itself */
+  REBOUND_FS_LINK = 12,     /* (directory id; file, new name) -> (): a new name of a file */
+  REBOUND_FS_SYNC = 13,     /* () -> (): everything on the medium (already so after any change) */
+  REBOUND_FS_STATFS = 14,   /* () -> (block size | read-only << 32, blocks, free blocks, inodes,
+                               free inodes) */
+  REBOUND_FS_INFO = 15      /* () -> (the server's generation, kind of disk: rebound_block_kind,
+                               requests that changed the volume, blocks written, blocks written
+                               before their request ended: changes larger than the cache) */
+};
+/* A file's attributes in full (STAT, LOOKUP, ...: in the message buffer). */
+struct rebound_fs_stat {
+  uint64_t id;
+  uint64_t size;
+  uint64_t blocks; /* 512-byte units the file holds on the disk */
+  uint32_t mode;
+  uint32_t links;
+  uint32_t uid, gid;
+  uint64_t atime, mtime, ctime; /* seconds since 1970-01-01 UTC */
+};
+/* A directory entry as READDIR packs it: this header, the name
+   (name_length bytes) and a NUL, padded to `size`, a multiple of 8, where
+   the next entry starts. Ids of entries: LOOKUP their names. */
+struct rebound_fs_dirent {
+  uint32_t ino;
+  uint16_t size;
+  uint8_t type; /* REBOUND_FS_DT_* */
+  uint8_t name_length;
+};
+#define REBOUND_FS_DIRENT_NAME(entry) ((const char*)(entry) + sizeof(struct rebound_fs_dirent))
+enum rebound_fs_dirent_type { /* ext2's directory-entry file types */
+  REBOUND_FS_DT_UNKNOWN = 0,
+  REBOUND_FS_DT_REGULAR = 1,
+  REBOUND_FS_DT_DIRECTORY = 2,
+  REBOUND_FS_DT_CHAR_DEVICE = 3,
+  REBOUND_FS_DT_BLOCK_DEVICE = 4,
+  REBOUND_FS_DT_FIFO = 5,
+  REBOUND_FS_DT_SOCKET = 6,
+  REBOUND_FS_DT_SYMLINK = 7
 };
 
 /* Fault injection in the TAS ("faults"; test builds only). */

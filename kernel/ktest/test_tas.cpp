@@ -34,8 +34,17 @@ KTEST(tas_serves_and_recovers_requests_without_leaks) {
   // slots and heap windows as they come: three sessions before measuring.
   for (int i = 0; i < 3; ++i) (void)ktest::run_program("tas_client", "10");
   const ktest::Snapshot before = settled();
-  const core::ExitStatus s = ktest::run_program("tas_client", "1000");
-  KEXPECT(!s.killed);
-  KEXPECT_EQ(s.code, 0);
+  // Two sessions measured: a restart starts the new generation beside the
+  // old one (its heap slot, stack slot, message buffer), so a server
+  // restarted an odd number of times in a session sits in the other of two
+  // places after it -- which may take one page table more or less than the
+  // first (seen once the fs server joined the TAS: 43 and 44 page-table
+  // frames, session after session, on one CPU). Two sessions bring every
+  // server back to where it was.
+  for (int i = 0; i < 2; ++i) {
+    const core::ExitStatus s = ktest::run_program("tas_client", "1000");
+    KEXPECT(!s.killed);
+    KEXPECT_EQ(s.code, 0);
+  }
   KEXPECT(settled().same_as(before));
 }

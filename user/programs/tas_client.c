@@ -178,17 +178,17 @@ static void check_names_restart(rebound_handle faults) {
   rb_pack_name(&m, "echo");
   check("the corrupting lookup: server_restarted",
         rb_service_call(rb_names_handle, &m) == server_restarted && m.handle == 0);
-  const char* names[] = {"echo", "console", "time", "block", "process", "faults", "names"};
-  for (int i = 0; i < 7; ++i) {
+  const char* names[] = {"echo", "console", "time", "block", "fs", "process", "faults", "names"};
+  for (int i = 0; i < 8; ++i) {
     rebound_handle h = 0;
     const uint64_t e = rb_lookup(names[i], &h);
-    check(i < 6 ? "the new generation knows every server" : "but not itself",
-          i < 6 ? e == 0 : e == not_found);
+    check(i < 7 ? "the new generation knows every server" : "but not itself",
+          i < 7 ? e == 0 : e == not_found);
     if (h != 0) RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, h);
   }
   struct rb_message r;
   check("in-TAS calls reach the new generation",
-        echo(REBOUND_ECHO_PEER_CALLS, 10, &r) == 0 && r.w[3] == 10 * 6);
+        echo(REBOUND_ECHO_PEER_CALLS, 10, &r) == 0 && r.w[3] == 10 * 7);
   rb_print("tas_client: name service restart checked\n");
 }
 

@@ -103,10 +103,8 @@ rb_message BlockServer::handle(rb_message& request) {
 }
 
 rb_message BlockServer::info() {
-  const uint64_t kind =
-      virtio_ != nullptr ? REBOUND_BLOCK_KIND_VIRTIO : REBOUND_BLOCK_KIND_RAM_DISK;
   Locked locked(counters_lock_);
-  return ok_reply(device_->sectors(), kSectorSize, reads_, writes_, kind);
+  return ok_reply(device_->sectors(), kSectorSize, reads_, writes_, kind());
 }
 
 // Into the memory the call lends, writable, or else the caller's payload

@@ -34,6 +34,10 @@ class BlockServer final : public Server {
   // In-TAS, from any thread. Error::out_of_range for sectors past the end
   // (or count 0); the device's errors (io_error, ...).
   uint64_t sectors() const { return device_->sectors(); }
+  // The kind of disk: enum rebound_block_kind.
+  uint64_t kind() const {
+    return virtio_ != nullptr ? REBOUND_BLOCK_KIND_VIRTIO : REBOUND_BLOCK_KIND_RAM_DISK;
+  }
   Result<void> read(uint64_t first, void* data, size_t count);
   Result<void> write(uint64_t first, const void* data, size_t count);
   Result<void> flush();

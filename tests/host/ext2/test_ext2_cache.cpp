@@ -72,6 +72,40 @@ TEST(Ext2BlockCache, EvictsTheLeastRecentlyUsedAndWritesItFirst) {
   EXPECT_EQ(one.data()[1], 101);
 }
 
+TEST(Ext2BlockCache, ReplacesCleanBlocksBeforeDirtyOnes) {
+  std::vector<uint8_t> bytes = numbered_blocks(64);
+  RamDisk disk(bytes);
+  BlockCache cache;
+  ASSERT_OK(cache.init(disk, kBlock, 16));
+  // Eight dirty blocks used first (least recently), eight clean ones after.
+  for (uint32_t b = 0; b < 8; ++b) {
+    ASSERT_OK_VALUE(ref, cache.get(b));
+    ref.data()[1] = static_cast<uint8_t>(100 + b);
+    ref.mark_dirty();
+  }
+  for (uint32_t b = 8; b < 16; ++b) ASSERT_OK(cache.get(b));
+  // Eight more blocks, changed, take the clean buffers: nothing is written.
+  for (uint32_t b = 20; b < 28; ++b) {
+    ASSERT_OK_VALUE(ref, cache.get(b));
+    ref.mark_dirty();
+  }
+  EXPECT_EQ(cache.stats().writes, 0u);
+  EXPECT_EQ(cache.stats().early_writes, 0u);
+  EXPECT_EQ(cache.dirty_count(), 16u);
+  EXPECT_EQ(bytes[0 * kBlock + 1], 0);
+  // Dirty ones only now, oldest first -- and counted as written early.
+  ASSERT_OK(cache.get(40));
+  EXPECT_EQ(cache.stats().writes, 1u);
+  EXPECT_EQ(cache.stats().early_writes, 1u);
+  EXPECT_EQ(bytes[0 * kBlock + 1], 100);
+  EXPECT_EQ(bytes[1 * kBlock + 1], 1);  // as it was
+  // A write-back is not early.
+  ASSERT_OK(cache.write_back());
+  EXPECT_EQ(cache.stats().writes, 16u);
+  EXPECT_EQ(cache.stats().early_writes, 1u);
+  EXPECT_EQ(bytes[7 * kBlock + 1], 107);
+}
+
 TEST(Ext2BlockCache, PinnedBlocksStay) {
   std::vector<uint8_t> bytes = numbered_blocks(64);
   RamDisk disk(bytes);

@@ -331,6 +331,82 @@ TEST_P(Ext2Files, DeviceErrorsAreErrors) {
   UNMOUNT_AND_FSCK(image, fs);
 }
 
+// A read-write mount writes nothing until the first change, which marks
+// the volume in use (not clean, one more mount) before anything else.
+TEST_P(Ext2Files, AMountWritesNothingUntilTheFirstChange) {
+  Image image(options());
+  const std::vector<uint8_t> before = image.disk().bytes();
+  {
+    ASSERT_OK_VALUE(fs, image.mount());
+    ASSERT_OK_VALUE(etc, fs->lookup(FileSystem::root(), "lost+found"));
+    ASSERT_OK(fs->stat(etc));
+    ASSERT_OK(fs->sync());
+    ASSERT_OK(fs->unmount());
+  }
+  EXPECT_TRUE(image.disk().bytes() == before);
+  EXPECT_EQ(image.disk().writes(), 0u);
+  ASSERT_OK_VALUE(fs, image.mount());
+  EXPECT_ERROR(fs->create(FileSystem::root(), "a/b", 0644), Error::invalid_argument);
+  const uint64_t writes = image.disk().writes();
+  EXPECT_GT(writes, 0u);  // the mark, even for a change refused
+  image.save();
+  std::string stats = debugfs(image.file(), "stats");
+  EXPECT_NE(stats.find("Filesystem state:         not clean"), std::string::npos) << stats;
+  EXPECT_NE(stats.find("Mount count:              1"), std::string::npos) << stats;
+  ASSERT_OK(fs->create(FileSystem::root(), "f", 0644));
+  UNMOUNT_AND_FSCK(image, fs);
+  stats = debugfs(image.file(), "stats");
+  EXPECT_NE(stats.find("Filesystem state:         clean"), std::string::npos) << stats;
+  EXPECT_NE(stats.find("Mount count:              1"), std::string::npos) << stats;
+}
+
+// An inode number made again has a new generation: what named the old file
+// by number and generation is told apart.
+TEST_P(Ext2Files, AnInodeMadeAgainHasANewGeneration) {
+  Image image(options());
+  ASSERT_OK_VALUE(fs, image.mount());
+  ASSERT_OK_VALUE(first, fs->create(FileSystem::root(), "f", 0644));
+  ASSERT_OK_VALUE(s1, fs->stat(first));
+  ASSERT_OK(fs->unlink(FileSystem::root(), "f"));
+  EXPECT_ERROR(fs->stat(first), Error::not_found);
+  ASSERT_OK_VALUE(again, fs->create(FileSystem::root(), "g", 0644));
+  ASSERT_EQ(again, first);  // the lowest free number again
+  ASSERT_OK_VALUE(s2, fs->stat(again));
+  EXPECT_EQ(s2.generation, s1.generation + 1);
+  ASSERT_OK_VALUE(dir, fs->mkdir(FileSystem::root(), "d", 0755));
+  ASSERT_OK_VALUE(sd, fs->stat(dir));
+  UNMOUNT_AND_FSCK(image, fs);
+  // On the disk, where the next mount (a restarted server) finds it.
+  const std::string stat = debugfs(image.file(), "stat /g");
+  EXPECT_EQ(stat_field(stat, "Generation"), int64_t{s2.generation}) << stat;
+  EXPECT_EQ(stat_field(debugfs(image.file(), "stat /d"), "Generation"), int64_t{sd.generation});
+}
+
+// abandon() drops what was not written back; the next mount finds the
+// volume as it was at the last sync.
+TEST_P(Ext2Files, AbandonForgetsWhatWasNotWrittenBack) {
+  Image image(options());
+  {
+    ASSERT_OK_VALUE(fs, image.mount());
+    ASSERT_OK_VALUE(kept, fs->create(FileSystem::root(), "kept", 0644));
+    ASSERT_TRUE(write_at(*fs, kept, 0, pattern(5000, 3)));
+    ASSERT_OK(fs->sync());
+    const uint64_t writes = image.disk().writes();
+    ASSERT_OK_VALUE(lost, fs->create(FileSystem::root(), "lost", 0644));
+    ASSERT_TRUE(write_at(*fs, lost, 0, pattern(5000, 4)));
+    ASSERT_TRUE(write_at(*fs, kept, 5000, pattern(100, 5)));
+    fs->abandon();
+    EXPECT_ERROR(fs->stat(kept), Error::invalid_argument);
+    EXPECT_ERROR(fs->sync(), Error::invalid_argument);
+    EXPECT_EQ(image.disk().writes(), writes);
+  }
+  ASSERT_OK_VALUE(fs, image.mount());
+  EXPECT_ERROR(fs->lookup(FileSystem::root(), "lost"), Error::not_found);
+  ASSERT_OK_VALUE(kept, fs->lookup(FileSystem::root(), "kept"));
+  EXPECT_EQ(read_all(*fs, kept), pattern(5000, 3));
+  UNMOUNT_AND_FSCK(image, fs);
+}
+
 INSTANTIATE_TEST_SUITE_P(Layouts, Ext2Files,
                          ::testing::Values(Layout{1024, 128}, Layout{1024, 256}, Layout{2048, 256},
                                            Layout{4096, 256}),

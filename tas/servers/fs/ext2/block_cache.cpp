@@ -81,19 +81,29 @@ Result<uint32_t> BlockCache::find_or_claim(uint32_t block, bool& found) {
   }
   found = false;
   ++stats_.misses;
-  // A free slot, or else the least recently used one nobody holds.
-  uint32_t victim = kNone;
+  // A free slot, or else the least recently used clean one nobody holds,
+  // or else the least recently used dirty one: changes stay in memory until
+  // write_back() as long as there is room, so that what the device holds
+  // changes only there (between two write-backs, the owner's operations
+  // reach the device all together or not at all).
+  uint32_t victim = kNone, dirty_victim = kNone;
   for (uint32_t i = 0; i < capacity_; ++i) {
     const Slot& s = slots_[i];
     if (!s.valid) {
       victim = i;
       break;
     }
-    if (s.pins == 0 && (victim == kNone || s.last_use < slots_[victim].last_use)) victim = i;
+    if (s.pins != 0) continue;
+    uint32_t& best = s.dirty ? dirty_victim : victim;
+    if (best == kNone || s.last_use < slots_[best].last_use) best = i;
   }
+  if (victim == kNone) victim = dirty_victim;
   if (victim == kNone) return fail(Error::limit_reached);  // every buffer is held
   if (slots_[victim].valid) {
-    if (slots_[victim].dirty) TRY_VOID(write_slot(victim));
+    if (slots_[victim].dirty) {
+      TRY_VOID(write_slot(victim));
+      ++stats_.early_writes;
+    }
     unlink(victim);
   }
   Slot& s = slots_[victim];

@@ -1,8 +1,10 @@
 // A write-back cache of file-system blocks over a BlockDevice: a fixed set
 // of buffers, found by block number through a hash table, replaced least
-// recently used first. A block is in use while a BlockRef to it lives (it is
-// pinned: never replaced); a changed block is marked dirty and reaches the
-// device when it is replaced, or at write_back() (sync, unmount).
+// recently used first -- clean ones before dirty ones. A block is in use
+// while a BlockRef to it lives (it is pinned: never replaced); a changed
+// block is marked dirty and reaches the device at write_back() (sync,
+// unmount), or earlier only when it must be replaced because every other
+// buffer is dirty or pinned (counted: early_writes).
 //
 // Single-threaded: the file system that owns it serializes its callers.
 #pragma once
@@ -49,6 +51,9 @@ struct BlockCacheStats {
   uint64_t misses = 0;
   uint64_t reads = 0;   // blocks read from the device
   uint64_t writes = 0;  // blocks written to the device
+  // Dirty blocks written because they were replaced, before a write_back():
+  // the device then holds part of the changes made since the last one.
+  uint64_t early_writes = 0;
 };
 
 class BlockCache {

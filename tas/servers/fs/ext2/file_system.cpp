@@ -38,7 +38,6 @@ Result<std::unique_ptr<FileSystem>> FileSystem::mount(BlockDevice& device,
   if (!fs) return fail(Error::no_memory);
   TRY_VOID(fs->volume_.open(device, options));
   fs->mounted_ = true;
-  fs->generation_ = fs->volume_.now();
   // The root must be a directory in use; anything else is not a volume to
   // work on.
   auto root = fs->load_directory(kRootInode);
@@ -89,10 +88,10 @@ VolumeStats FileSystem::volume_stats() const {
           volume_.read_only()};
 }
 
-Result<void> FileSystem::check_writable() const {
+Result<void> FileSystem::check_writable() {
   if (!mounted_) return fail(Error::invalid_argument);
   if (volume_.read_only()) return fail(Error::read_only);
-  return {};
+  return volume_.mark_in_use();
 }
 
 Result<Inode> FileSystem::load(uint32_t ino) {
@@ -132,6 +131,7 @@ Result<Stat> FileSystem::stat(uint32_t ino) {
   s.atime = inode.atime;
   s.mtime = inode.mtime;
   s.ctime = inode.ctime;
+  s.generation = inode.generation;
   return s;
 }
 

@@ -39,6 +39,10 @@ struct Stat {
   uint32_t atime = 0;
   uint32_t mtime = 0;
   uint32_t ctime = 0;
+  // Set when the inode is made: one more than its number's previous
+  // occupant had, so that a name kept by inode number and generation (the
+  // server's file ids) is found stale once the inode is freed and made again.
+  uint32_t generation = 0;
 };
 
 struct VolumeStats {
@@ -64,6 +68,11 @@ class FileSystem {
 
   // Writes every change back to the device and flushes it.
   Result<void> sync();
+  // Forgets every change not written back yet, without touching the device:
+  // for a caller that no longer trusts what is in memory (a device error in
+  // the middle of an update). Every later call fails (invalid_argument); the
+  // volume is mounted again to go on.
+  void abandon() { mounted_ = false; }
   // Frees open-but-unlinked inodes, writes everything back and marks the
   // volume clean. Every later call fails (invalid_argument).
   Result<void> unmount();
@@ -107,7 +116,9 @@ class FileSystem {
  private:
   FileSystem() = default;
 
-  Result<void> check_writable() const;
+  // Whether the volume may be changed; the first time it may, the mount
+  // is marked on the device (Volume::mark_in_use) before anything changes.
+  Result<void> check_writable();
   // An inode in use (or open): not_found for a free or reserved number.
   Result<Inode> load(uint32_t ino);
   Result<Inode> load_directory(uint32_t ino);
@@ -126,7 +137,6 @@ class FileSystem {
   Volume volume_;
   OpenInodes open_;
   bool mounted_ = false;
-  uint32_t generation_ = 0;
 };
 
 }  // namespace tas::fs::ext2

@@ -47,7 +47,9 @@ Result<uint32_t> FileSystem::make_node(uint32_t dir, std::string_view name, uint
   node.mode = mode;
   node.links_count = directory ? 2 : 1;
   node.atime = node.ctime = node.mtime = now;
-  node.generation = ++generation_;
+  // The number's previous occupant had another generation: an id made of
+  // both (the server's) that named it is stale now.
+  node.generation = old->generation + 1;
   // From here on a failure gives back the inode and its blocks.
   auto undo = [&](Error e) -> Result<uint32_t> {
     (void)free_blocks_from(volume_, node, 0);

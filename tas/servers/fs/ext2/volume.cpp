@@ -56,9 +56,15 @@ Result<void> Volume::open(BlockDevice& device, const MountOptions& options) {
   TRY_VOID(cache_.init(device, geometry_.block_size, options.cache_blocks));
   TRY_VOID(load_groups());
   read_only_ = options.read_only;
-  if (read_only_) return {};
-  // Mounted read-write: "not clean" on the device until close().
   was_clean_ = (super_.state & kStateValid) != 0;
+  return {};
+}
+
+Result<void> Volume::mark_in_use() {
+  if (read_only_) return fail(Error::read_only);
+  if (marked_) return {};
+  // "Not clean" on the device until close().
+  marked_ = true;
   super_.state = static_cast<uint16_t>(super_.state & ~kStateValid);
   super_.mnt_count = static_cast<uint16_t>(super_.mnt_count + 1);
   super_.mtime = now();
@@ -106,8 +112,10 @@ Result<void> Volume::sync() {
 
 Result<void> Volume::close() {
   if (read_only_) return {};
-  if (was_clean_) super_.state = static_cast<uint16_t>(super_.state | kStateValid);
-  super_dirty_ = true;
+  if (marked_) {
+    if (was_clean_) super_.state = static_cast<uint16_t>(super_.state | kStateValid);
+    super_dirty_ = true;
+  }
   return sync();
 }
 

@@ -33,11 +33,15 @@ struct MountOptions {
 
 class Volume {
  public:
-  // Reads and checks the superblock and group descriptors from `device`.
-  // A read-write mount marks the volume "not clean" on the device until
-  // close(). Unknown read-only-compatible features refuse a read-write
-  // mount with read_only (a read-only one is allowed).
+  // Reads and checks the superblock and group descriptors from `device`;
+  // writes nothing. Unknown read-only-compatible features refuse a
+  // read-write mount with read_only (a read-only one is allowed).
   Result<void> open(BlockDevice& device, const MountOptions& options);
+  // Before the first change of a read-write mount: marks the volume "not
+  // clean" on the device (until close()), counts the mount and sets its
+  // time -- written and flushed at once, before any change can reach the
+  // device. Later calls do nothing. So a volume only read stays as it was.
+  Result<void> mark_in_use();
   // Writes the superblock, descriptors and dirty blocks back; the device is
   // flushed.
   Result<void> sync();
@@ -71,6 +75,7 @@ class Volume {
   Clock clock_;
   bool read_only_ = true;
   bool was_clean_ = false;
+  bool marked_ = false;  // mark_in_use() has marked the mount
   bool super_dirty_ = false;
   bool groups_dirty_ = false;
 };
