@@ -128,6 +128,8 @@ struct rebound_process_entry {
   uint32_t ended;  /* 0 running, 1 ended */
   uint64_t status; /* as PROCESS_WAIT's status word, once ended */
   char name[REBOUND_PROCESS_NAME_MAX + 1];
+};
+
 /* The file-system service ("fs"): the ext2 volume on the block service's
    disk. Stateless, as NFS is: the server keeps nothing per client, so that
    a restarted server serves the same requests. A file or directory is
