@@ -1,6 +1,7 @@
 /* A user program of the process service ("process", abi/rebound/services.h):
    starts programs by path with arguments and waits for them (their exit
-   code, or the fault that killed them), asks their status without waiting,
+   code, or the fault that killed them) -- programs read from the file
+   system's /bin --, asks their status without waiting,
    kills one, lists them, and checks the refusals: a missing program, a file
    that is no program, bad requests. On a test build (the TAS serves
    "faults") the process server is restarted while a child runs, and the new
@@ -60,13 +61,13 @@ int main(void) {
   const char* const args_argv[] = {"args", "one", "two", 0};
   uint64_t pid = 0;
   rebound_handle child = 0;
-  check("spawn /bin/args", spawn("/bin/args", args_argv, &pid, &child) == 0 && pid != 0 &&
-                               child != 0);
+  check("spawn /bin/args",
+        spawn("/bin/args", args_argv, &pid, &child) == 0 && pid != 0 && child != 0);
   const struct rb_result done = RB_SYS1(REBOUND_SYS_PROCESS_WAIT, child);
   check("args saw its three arguments", done.error == 0 && done.value == 3);
   struct rb_message st;
-  check("its status, ended", request(REBOUND_PROCESS_STATUS, pid, &st) == 0 && st.w[1] == 1 &&
-                                 st.w[2] == 3);
+  check("its status, ended",
+        request(REBOUND_PROCESS_STATUS, pid, &st) == 0 && st.w[1] == 1 && st.w[2] == 3);
   check("listed as ended", listed("args", pid, 1));
   RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, child);
 
@@ -104,15 +105,16 @@ int main(void) {
   }
   check("kill it", request(REBOUND_PROCESS_KILL, spid, 0) == 0);
   const struct rb_result killed = RB_SYS1(REBOUND_SYS_PROCESS_WAIT, child);
-  check("killed on request", killed.error == 0 && (killed.value & REBOUND_STATUS_KILLED) != 0 &&
-                                 ((killed.value >> REBOUND_STATUS_FAULT_SHIFT) & 0xff) ==
-                                     REBOUND_FAULT_KILLED);
+  check("killed on request",
+        killed.error == 0 && (killed.value & REBOUND_STATUS_KILLED) != 0 &&
+            ((killed.value >> REBOUND_STATUS_FAULT_SHIFT) & 0xff) == REBOUND_FAULT_KILLED);
   RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, child);
 
   /* Refusals. */
   const char* const none[] = {0};
   check("a missing program", spawn("/bin/no-such-program", none, &pid, &child) == not_found);
-  check("a file that is no program", spawn("/bin/disk", none, &pid, &child) == bad_image);
+  check("a file that is no program", spawn("/etc/motd", none, &pid, &child) == bad_image);
+  check("a directory", spawn("/bin", none, &pid, &child) == is_a_directory);
   check("a path without a name", spawn("/bin/", none, &pid, &child) == invalid_argument);
   struct rb_message m = {{REBOUND_PROCESS_SPAWN, 0, 0, 0, 0, 0}, 0};
   check("an empty request", rb_service_call(g_process, &m) == invalid_argument);

@@ -4,6 +4,7 @@
 #include "recovery/fault_injection.h"
 #include "runtime/bulk.h"
 #include "runtime/call.h"
+#include "servers/fs/ext2/path.h"
 #include "servers/time/time_server.h"
 
 namespace tas {
@@ -99,8 +100,9 @@ rb_message FsServer::handle(rb_message& request) {
   // volume in memory cannot be trusted. The state check fails after this,
   // and the caller hears server_restarted from the supervisor.
   if (suspect_) {
-    KLOG_WARN("fs: a request unwound part-way: the volume in memory is not trusted; a new "
-              "generation mounts it from the disk");
+    KLOG_WARN(
+        "fs: a request unwound part-way: the volume in memory is not trusted; a new "
+        "generation mounts it from the disk");
     return status_reply(Error::server_restarted);
   }
   ++requests_served_;
@@ -108,10 +110,35 @@ rb_message FsServer::handle(rb_message& request) {
   // Nothing touched yet: a fault here is tried again like any request's.
   if (recovery::fault_point("fs.request")) twin_ = requests_served_;
   if (request.w[0] == REBOUND_FS_INFO) return info();
+  Locked locked(engine_);
   SuspectUnlessDone guard(suspect_);
   rb_message reply = serve(request);
   guard.done();
   return reply;
+}
+
+Result<uint64_t> FsServer::file_size(std::string_view path) {
+  Locked locked(engine_);
+  if (suspect_) return fail(Error::server_restarted);
+  if (!volume_) return fail(Error::io_error);
+  SuspectUnlessDone guard(suspect_);
+  auto ino = fs::ext2::resolve(*volume_, path);
+  auto st = ino ? volume_->stat(*ino) : Result<fs::ext2::Stat>(fail(ino.error()));
+  guard.done();
+  if (!st) return fail(st.error());
+  if (st->type != fs::ext2::FileType::regular) return fail(Error::is_a_directory);
+  return st->size;
+}
+
+Result<size_t> FsServer::read_file(std::string_view path, uint64_t offset, std::span<uint8_t> out) {
+  Locked locked(engine_);
+  if (suspect_) return fail(Error::server_restarted);
+  if (!volume_) return fail(Error::io_error);
+  SuspectUnlessDone guard(suspect_);
+  auto ino = fs::ext2::resolve(*volume_, path);
+  auto n = ino ? volume_->read(*ino, offset, out) : Result<size_t>(fail(ino.error()));
+  guard.done();
+  return n;
 }
 
 rb_message FsServer::serve(const rb_message& request) {

@@ -25,9 +25,12 @@
 // the volume and before it is written back.
 #pragma once
 #include <memory>
+#include <span>
+#include <string_view>
 
 #include "rebound/services.h"
 #include "runtime/serve.h"
+#include "runtime/spin_lock.h"
 #include "runtime/supervisor.h"
 #include "servers/fs/block_server_device.h"
 #include "servers/fs/ext2/file_system.h"
@@ -48,6 +51,13 @@ class FsServer final : public Server {
   // this code can use is an error, and the server does not start.
   Result<void> start() override;
   rb_message handle(rb_message& request) override;
+  // In-TAS (the process server reads programs): the size of the regular
+  // file at the absolute `path`, and up to out.size() of its bytes from
+  // `offset` (returns how many). Served between requests (the engine is
+  // one thread's at a time); a fault inside makes the server suspect, as a
+  // request's does.
+  Result<uint64_t> file_size(std::string_view path);
+  Result<size_t> read_file(std::string_view path, uint64_t offset, std::span<uint8_t> out);
   // Not suspect, and its count of requests, kept twice, agrees.
   bool state_ok() const override { return !suspect_ && twin_ == ~requests_served_; }
 
@@ -65,6 +75,7 @@ class FsServer final : public Server {
   fs::BlockServerDevice device_;
   std::unique_ptr<fs::ext2::FileSystem> volume_;  // none after a failed remount
   fs::FsRequests requests_;
+  SpinLock engine_;       // the volume: the request loop's, or an in-TAS caller's
   bool suspect_ = false;  // a request unwound: serve no more
   uint64_t requests_served_ = 0;
   uint64_t twin_ = ~uint64_t{0};

@@ -103,7 +103,7 @@ rb_message ProcessServer::spawn(uint64_t used) {
   --spawns_twin_;
   Entry* entry = free_entry();
   if (entry == nullptr) return status_reply(Error::limit_reached);
-  auto image = process::ProgramImage::open(devices_, path);
+  auto image = process::ProgramImage::open(supervisor_, devices_, path);
   if (!image) return status_reply(image.error());
   auto built = process::build_process(image->name(), image->data(), image->size(), argv, 0);
   if (!built) return status_reply(built.error());

@@ -1,5 +1,6 @@
 // The process service ("process"): starts programs (SPAWN, by path, with
-// arguments: the ELF is read and the process built here, process_builder.h),
+// arguments: the ELF is read through the file-system server and the process
+// built here, program_image.h and process_builder.h),
 // and knows every process it started by a process id: STATUS, KILL, LIST
 // (for `ps`). The caller of SPAWN gets the process's handle too, to wait for
 // it with PROCESS_WAIT (a fault that killed it comes with its status).
@@ -20,7 +21,7 @@ class ProcessServer final : public Server {
   static constexpr unsigned kMaxProcesses = 32;
 
   explicit ProcessServer(const Services& services)
-      : devices_(services.devices), lasting_(services.lasting) {}
+      : supervisor_(services.supervisor), devices_(services.devices), lasting_(services.lasting) {}
   Result<void> start() override;
   rb_message handle(rb_message& request) override;
   // The count of spawns, kept twice, agrees (fault site "process.spawn").
@@ -48,6 +49,7 @@ class ProcessServer final : public Server {
   rb_message kill(uint64_t pid);
   rb_message list();
 
+  Supervisor& supervisor_;
   const rebound_handle devices_;
   Lasting& lasting_;
   Table* table_ = nullptr;  // in the lasting memory, mapped by this generation
