@@ -70,10 +70,8 @@ Result<Values> sys_io_ports_allow(Args a) {
 // store: a copy, so that writes reach neither the image nor anyone else.
 Result<Values> sys_boot_image_copy(Args a) {
   TRY_VOID(device_control(a[0]));
-  char name[32];
-  if (a[2] == 0 || a[2] >= sizeof name) return fail(Error::invalid_argument);
-  TRY_VOID(caller().space()->copy_in(name, a[1], a[2]));
-  const BootImage* image = find_boot_image(name, a[2]);
+  TRY(name, user_name(a[1], a[2]));
+  const BootImage* image = find_boot_image(name.text, name.length);
   if (image == nullptr) return fail(Error::not_found);
   const size_t size = lib::align_up<size_t>(image->size, mm::kPageSize);
   if (size == 0 || size > MemoryObject::kMaxSize) return fail(Error::limit_reached);

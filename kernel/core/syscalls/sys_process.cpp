@@ -8,19 +8,12 @@ namespace core::syscalls {
 
 Result<Values> sys_process_spawn(Args a) {
   Process& p = caller();
-  HandleTable::Gift gift;
-  if (a[4] != 0) {
-    TRY(given, p.handles().give(static_cast<rebound_handle>(a[4])));
-    gift = std::move(given);
-  }
-  char name[32];
-  if (a[1] == 0 || a[1] >= sizeof name) return fail(Error::invalid_argument);
-  TRY_VOID(p.space()->copy_in(name, a[0], a[1]));
-  name[a[1]] = '\0';
+  TRY(gift, gift_of(a[4]));
+  TRY(name, user_name(a[0], a[1]));
   char argv[kMaxArgvBytes];
   if (a[3] > sizeof argv) return fail(Error::invalid_argument);
   TRY_VOID(p.space()->copy_in(argv, a[2], a[3]));
-  const BootImage* image = find_boot_image(name, a[1]);
+  const BootImage* image = find_boot_image(name.text, name.length);
   if (image == nullptr) return fail(Error::not_found);
   TRY(child, Process::spawn(image->name, image->data, image->size, argv, a[3], gift, p.names()));
   auto handle = p.handles().add(child, REBOUND_RIGHTS_ALL);
@@ -73,11 +66,8 @@ Result<Values> sys_process_kill(Args a) {
 // files this way, and the kernel reads no file format for it.
 Result<Values> sys_process_create(Args a) {
   Process& p = caller();
-  char name[32];
-  if (a[1] == 0 || a[1] >= sizeof name) return fail(Error::invalid_argument);
-  TRY_VOID(p.space()->copy_in(name, a[0], a[1]));
-  name[a[1]] = '\0';
-  TRY(child, Process::create(name, p.names()));
+  TRY(name, user_name(a[0], a[1]));
+  TRY(child, Process::create(name.text, p.names()));
   TRY(handle, p.handles().add(child, REBOUND_RIGHTS_ALL));
   return Values{handle, 0};
 }
@@ -94,11 +84,7 @@ Result<Values> sys_process_start(Args a) {
     return x >= AddressSpace::kUserBase && x < AddressSpace::kUserTop;
   };
   if (!in_user_half(pc) || !in_user_half(sp) || sp % 16 != 0) return fail(Error::invalid_argument);
-  HandleTable::Gift gift;
-  if (a[5] != 0) {
-    TRY(given, p.handles().give(static_cast<rebound_handle>(a[5])));
-    gift = std::move(given);
-  }
+  TRY(gift, gift_of(a[5]));
   UserEntry entry{pc, sp, a[3], a[4]};
   TRY_VOID(child->start(entry, gift));
   return Values{};

@@ -3,6 +3,7 @@
 // runs it inside catch_unwind and puts the Result into the caller's
 // registers. One file per family under core/syscalls/.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 
 #include "core/exit_status.h"
@@ -21,6 +22,27 @@ using Handler = Result<Values> (*)(Args args);
 
 // The process of the calling thread (system calls come only from user threads).
 inline Process& caller() { return *current_thread().process(); }
+
+// A name of 1 to 31 bytes at `address` in the caller's memory (process and
+// boot-image names), NUL-terminated.
+struct UserName {
+  char text[32];
+  size_t length;
+};
+inline Result<UserName> user_name(uint64_t address, uint64_t length) {
+  UserName n;
+  if (length == 0 || length >= sizeof n.text) return fail(Error::invalid_argument);
+  TRY_VOID(caller().space()->copy_in(n.text, address, length));
+  n.text[length] = '\0';
+  n.length = length;
+  return n;
+}
+
+// The caller's handle `h` to give to a new process (0: nothing to give).
+inline Result<HandleTable::Gift> gift_of(uint64_t h) {
+  if (h == 0) return HandleTable::Gift{};
+  return caller().handles().give(static_cast<rebound_handle>(h));
+}
 
 // The status word of THREAD_JOIN / PROCESS_WAIT (abi/rebound/syscall.h).
 inline Values status_values(const ExitStatus& s) {
