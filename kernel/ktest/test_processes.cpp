@@ -19,6 +19,13 @@ ExitStatus run(const char* name, const char* arg = nullptr) {
   return ktest::run_program(name, arg);
 }
 
+// The program runs to its end and exits 0 (its checks all passed).
+void passes(const char* name, const char* arg = nullptr) {
+  const ExitStatus s = run(name, arg);
+  KEXPECT(!s.killed);
+  KEXPECT_EQ(s.code, 0);
+}
+
 }  // namespace
 
 KTEST(user_hello_runs_and_exits_zero) {
@@ -78,55 +85,30 @@ KTEST(user_sleep_wakes_on_time) {
   KEXPECT_EQ(s.code, 0);
 }
 
-KTEST(every_syscall_rejects_bad_handles_and_pointers) {
-  const ExitStatus s = run("syscall_checks");
-  KEXPECT(!s.killed);
-  KEXPECT_EQ(s.code, 0);
-}
+KTEST(every_syscall_rejects_bad_handles_and_pointers) { passes("syscall_checks"); }
 
 KTEST(processes_share_memory_objects_and_leave_no_trace) {
-  (void)run("shared_memory");  // first use grows the heaps
-  const ktest::Snapshot before = ktest::Snapshot::take();
-  const ExitStatus s = run("shared_memory");
-  KEXPECT(!s.killed);
-  KEXPECT_EQ(s.code, 0);
-  KEXPECT(ktest::Snapshot::take().same_as(before));
+  ktest::leaves_no_trace([] { passes("shared_memory"); });
 }
 
 // A process built by hand from user space (PROCESS_CREATE, its space
 // filled, PROCESS_START), a killed one and a never-started one: nothing left.
 KTEST(processes_built_by_hand_run_and_leave_no_trace) {
-  (void)run("process_build");  // first use grows the heaps
-  const ktest::Snapshot before = ktest::Snapshot::take();
-  const ExitStatus s = run("process_build");
-  KEXPECT(!s.killed);
-  KEXPECT_EQ(s.code, 0);
-  KEXPECT(ktest::Snapshot::take().same_as(before));
+  ktest::leaves_no_trace([] { passes("process_build"); });
 }
 
 KTEST(ipc_echo_calls_and_dead_servers_leave_no_trace) {
   (void)run("ipc_client", "10");  // first use grows the heaps
   const ktest::Snapshot before = ktest::Snapshot::take();
-  const ExitStatus s = run("ipc_client", "100000");
-  KEXPECT(!s.killed);
-  KEXPECT_EQ(s.code, 0);
+  passes("ipc_client", "100000");
   KEXPECT(ktest::Snapshot::take().same_as(before));
 }
 
 KTEST(user_fault_handler_gets_faults_as_frames_and_leaves_no_trace) {
-  (void)run("fault_handler");  // first use grows the heaps
-  const ktest::Snapshot before = ktest::Snapshot::take();
-  const ExitStatus s = run("fault_handler");
-  KEXPECT(!s.killed);
-  KEXPECT_EQ(s.code, 0);
-  KEXPECT(ktest::Snapshot::take().same_as(before));
+  ktest::leaves_no_trace([] { passes("fault_handler"); });
 }
 
-KTEST(faults_injected_in_syscalls_are_recovered_without_leaks) {
-  const ExitStatus s = run("inject");
-  KEXPECT(!s.killed);
-  KEXPECT_EQ(s.code, 0);
-}
+KTEST(faults_injected_in_syscalls_are_recovered_without_leaks) { passes("inject"); }
 
 KTEST(malformed_images_are_refused) {
   static const uint8_t garbage[128] = {0x7f, 'E', 'L', 'F', 2, 1, 1};
