@@ -52,31 +52,29 @@ Result<void> Supervisor::launch(Slot& s) {
     server->attach(s.name, *heap, s.generation + 1, s.holdings);
     started = server->start();
   }
-  rb_result ep{};
-  if (started)
-    ep = s.lasting_endpoint ? rb_result{0, s.endpoint, 0} : RB_SYS0(REBOUND_SYS_ENDPOINT_CREATE);
-  if (!started || ep.error != 0) {
+  // What a launch that fails on the way made goes again: its endpoint (not
+  // a lasting one), its holdings, its heap.
+  auto abandon = [&](Error e) -> Result<void> {
+    if (generation->endpoint != 0 && !s.lasting_endpoint)
+      RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, generation->endpoint);
     s.holdings.release();
     destroy_heap(heap);
-    return fail(started ? static_cast<Error>(ep.error) : started.error());
+    return fail(e);
+  };
+  if (!started) return abandon(started.error());
+  if (s.lasting_endpoint) {
+    generation->endpoint = s.endpoint;
+  } else {
+    const rb_result ep = RB_SYS0(REBOUND_SYS_ENDPOINT_CREATE);
+    if (ep.error != 0) return abandon(static_cast<Error>(ep.error));
+    generation->endpoint = static_cast<rebound_handle>(ep.value);
   }
-  generation->endpoint = static_cast<rebound_handle>(ep.value);
   // The name service's next generation gets the registry, or the name
   // leads to this generation: before it serves, so that nothing is
   // served by a generation the names do not know.
-  if (auto r = register_name(s, server, generation->endpoint); !r) {
-    if (!s.lasting_endpoint) RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, generation->endpoint);
-    s.holdings.release();
-    destroy_heap(heap);
-    return r;
-  }
+  if (auto r = register_name(s, server, generation->endpoint); !r) return abandon(r.error());
   auto thread = start_thread(s.name, heap, serve_thread, generation);
-  if (!thread) {
-    if (!s.lasting_endpoint) RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, generation->endpoint);
-    s.holdings.release();
-    destroy_heap(heap);
-    return fail(thread.error());
-  }
+  if (!thread) return abandon(thread.error());
   // The supervisor registers with the name service's newest generation.
   if (s.lasting_endpoint) names_ = static_cast<NameServer*>(server);
   publish(s, server, server->generation());

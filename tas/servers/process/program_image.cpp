@@ -20,7 +20,7 @@ Result<ProgramImage> ProgramImage::open(Supervisor& supervisor, rebound_handle d
   __builtin_memcpy(image.name_, name, n + 1);
   if (auto fs = supervisor.ref<FsServer>(); fs) {
     image.fs_ = *fs;
-    TRY_VOID(image.from_file_system(supervisor, path));
+    TRY_VOID(image.from_file_system(path));
   } else {
     TRY_VOID(image.from_boot_image(devices));
   }
@@ -36,7 +36,7 @@ Result<void> ProgramImage::map_memory(uint64_t size, uint64_t perms) {
   return {};
 }
 
-Result<void> ProgramImage::from_file_system(Supervisor&, const char* path) {
+Result<void> ProgramImage::from_file_system(const char* path) {
   const std::string_view p(path);
   TRY(size, call(fs_, [&](FsServer& fs) { return fs.file_size(p); }));
   TRY(bytes, std::move(size));

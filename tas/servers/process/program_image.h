@@ -35,7 +35,7 @@ class ProgramImage {
 
  private:
   ProgramImage() = default;
-  Result<void> from_file_system(Supervisor& supervisor, const char* path);
+  Result<void> from_file_system(const char* path);
   Result<void> from_boot_image(rebound_handle devices);
   Result<void> map_memory(uint64_t size, uint64_t perms);
   static constexpr uint64_t kMaxSize = uint64_t{64} << 20;
