@@ -38,7 +38,7 @@ Result<void> BlockServer::start() {
 
 bool BlockServer::state_ok() const {
   Locked locked(counters_lock_);
-  return reads_ == ~reads_twin_;
+  return reads_.ok();
 }
 
 Result<void> BlockServer::check_range(uint64_t first, size_t count) const {
@@ -51,8 +51,7 @@ Result<void> BlockServer::read(uint64_t first, void* data, size_t count) {
   TRY_VOID(check_range(first, count));
   {
     Locked locked(counters_lock_);
-    ++reads_;
-    --reads_twin_;
+    reads_.add();
   }
   return device_->read(first, data, count);
 }
@@ -76,7 +75,7 @@ rb_message BlockServer::handle(rb_message& request) {
       // outlive the restart (lasting.h, or the disk itself).
       if (recovery::fault_point("block.read")) {
         Locked locked(counters_lock_);
-        reads_twin_ = reads_;
+        reads_.corrupt();
       }
       return read_request(request.w[1], request.w[2]);
     case REBOUND_BLOCK_STATS: return stats();
@@ -104,7 +103,7 @@ rb_message BlockServer::handle(rb_message& request) {
 
 rb_message BlockServer::info() {
   Locked locked(counters_lock_);
-  return ok_reply(device_->sectors(), kSectorSize, reads_, writes_, kind());
+  return ok_reply(device_->sectors(), kSectorSize, reads_.value(), writes_, kind());
 }
 
 // Into the memory the call lends, writable, or else the caller's payload

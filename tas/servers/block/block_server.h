@@ -8,6 +8,7 @@
 // (virtio_blk.h; found by virtio_disk.h), else the RAM disk (ram_disk.h).
 #pragma once
 #include "rebound/services.h"
+#include "runtime/checked_count.h"
 #include "runtime/serve.h"
 #include "runtime/spin_lock.h"
 #include "runtime/supervisor.h"
@@ -58,7 +59,8 @@ class BlockServer final : public Server {
   block::BlockDevice* device_ = nullptr;  // on the server's heap
   block::VirtioBlk* virtio_ = nullptr;    // the same device, if it is that
   mutable SpinLock counters_lock_;        // the counters below (calls come from any thread)
-  uint64_t reads_ = 0, reads_twin_ = ~uint64_t{0}, writes_ = 0;
+  CheckedCount reads_;
+  uint64_t writes_ = 0;
 };
 
 }  // namespace tas

@@ -49,7 +49,7 @@ rb_message ConsoleServer::write(const rb_message& request) {
   if (n > kChunk) return status_reply(Error::invalid_argument);
   char bytes[kChunk];
   for (size_t i = 0; i < n; ++i) bytes[i] = unpacked(request, i);
-  if (recovery::fault_point("console.write")) written_twin_ = written_;
+  if (recovery::fault_point("console.write")) written_.corrupt();
   write_text(bytes, n);
   return ok_reply(n);
 }
@@ -57,8 +57,7 @@ rb_message ConsoleServer::write(const rb_message& request) {
 void ConsoleServer::write_text(const char* bytes, size_t n) {
   Locked locked(lock_);
   put(bytes, n);
-  written_ += n;
-  written_twin_ -= n;
+  written_.add(n);
 }
 
 rb_message ConsoleServer::read(uint64_t max) {

@@ -25,6 +25,7 @@
 // generation takes the UART again.
 #pragma once
 #include "rebound/services.h"
+#include "runtime/checked_count.h"
 #include "runtime/serve.h"
 #include "runtime/spin_lock.h"
 #include "servers/console/line_discipline.h"
@@ -44,7 +45,7 @@ class ConsoleServer final : public Server {
   rb_message handle(rb_message& request) override;
   // Its state is whole: the bytes written, counted twice, still agree (the
   // fault site "console.write", armed with CORRUPT, breaks them).
-  bool state_ok() const override { return written_ == ~written_twin_; }
+  bool state_ok() const override { return written_.ok(); }
 
   // In-TAS: writes n bytes ('\n' goes out as "\r\n").
   void write_text(const char* bytes, size_t n);
@@ -72,7 +73,7 @@ class ConsoleServer final : public Server {
   unsigned reader_count_ = 0;
   rebound_handle interrupt_ = 0;
   uint64_t interrupts_ = 0, received_ = 0;
-  uint64_t written_ = 0, written_twin_ = ~uint64_t{0};
+  CheckedCount written_;  // bytes
 };
 
 }  // namespace tas

@@ -27,8 +27,7 @@ class Numbers {
 }  // namespace
 
 rb_message EchoServer::handle(rb_message& request) {
-  ++requests_;
-  twin_ = ~requests_;
+  requests_.add();
   switch (request.w[0]) {
     case REBOUND_ECHO_WORDS: return words(request);
     case REBOUND_ECHO_WORK: return work(request.w[1]);
@@ -57,7 +56,7 @@ rb_message EchoServer::work(uint64_t n) {
   for (uint64_t i = 0; i < n; ++i) numbers[i] = i + 1;
   // A fault here leaves the array to be freed by the unwinding; a
   // corruption breaks the state, which state_ok finds after the request.
-  if (recovery::fault_point("echo.work")) twin_ = requests_;
+  if (recovery::fault_point("echo.work")) requests_.corrupt();
   uint64_t sum = 0;
   for (uint64_t i = 0; i < n; ++i) sum += numbers[i];
   return ok_reply(sum);

@@ -9,6 +9,7 @@
 // requests kept twice, and memory it was asked to keep -- is what the supervisor's tests corrupt
 // and watch being released. Protocol: abi/rebound/services.h.
 #pragma once
+#include "runtime/checked_count.h"
 #include "runtime/serve.h"
 #include "runtime/supervisor.h"
 #include "servers/console/console_server.h"
@@ -23,7 +24,7 @@ class EchoServer final : public Server {
 
   explicit EchoServer(const Services& services) : supervisor_(services.supervisor) {}
   rb_message handle(rb_message& request) override;
-  bool state_ok() const override { return twin_ == ~requests_; }
+  bool state_ok() const override { return requests_.ok(); }
 
  private:
   static rb_message words(const rb_message& request);
@@ -43,10 +44,9 @@ class EchoServer final : public Server {
   ServerRef<NameServer> names_;       // PEER_CALLS' callee; none until then
   ServerRef<ConsoleServer> console_;  // none until the first SAY
   uint64_t console_refs_ = 0;         // references to the console made
-  // Requests handled, and its complement: a pair that only corruption
-  // breaks (the fault site "echo.work" armed with CORRUPT does).
-  uint64_t requests_ = 0;
-  uint64_t twin_ = ~uint64_t{0};
+  // Requests handled (the fault site "echo.work" armed with CORRUPT breaks
+  // the count).
+  CheckedCount requests_;
   char* kept_ = nullptr;  // on the server's heap; dropped with it
 };
 

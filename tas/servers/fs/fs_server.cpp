@@ -92,7 +92,7 @@ void FsServer::after_write_chunk(void* self) {
   // THROW or NULL_READ: a fault with blocks of the write changed in the
   // cache, not yet on the disk. CORRUPT: the request completes, but the
   // state check after it fails.
-  if (recovery::fault_point("fs.write")) s->twin_ = s->requests_served_;
+  if (recovery::fault_point("fs.write")) s->requests_served_.corrupt();
 }
 
 rb_message FsServer::handle(rb_message& request) {
@@ -105,10 +105,9 @@ rb_message FsServer::handle(rb_message& request) {
         "generation mounts it from the disk");
     return status_reply(Error::server_restarted);
   }
-  ++requests_served_;
-  twin_ = ~requests_served_;
+  requests_served_.add();
   // Nothing touched yet: a fault here is tried again like any request's.
-  if (recovery::fault_point("fs.request")) twin_ = requests_served_;
+  if (recovery::fault_point("fs.request")) requests_served_.corrupt();
   if (request.w[0] == REBOUND_FS_INFO) return info();
   Locked locked(engine_);
   SuspectUnlessDone guard(suspect_);

@@ -29,6 +29,7 @@
 #include <string_view>
 
 #include "rebound/services.h"
+#include "runtime/checked_count.h"
 #include "runtime/serve.h"
 #include "runtime/spin_lock.h"
 #include "runtime/supervisor.h"
@@ -59,7 +60,7 @@ class FsServer final : public Server {
   Result<uint64_t> file_size(std::string_view path);
   Result<size_t> read_file(std::string_view path, uint64_t offset, std::span<uint8_t> out);
   // Not suspect, and its count of requests, kept twice, agrees.
-  bool state_ok() const override { return !suspect_ && twin_ == ~requests_served_; }
+  bool state_ok() const override { return !suspect_ && requests_served_.ok(); }
 
  private:
   Result<void> mount();
@@ -77,8 +78,7 @@ class FsServer final : public Server {
   fs::FsRequests requests_;
   SpinLock engine_;       // the volume: the request loop's, or an in-TAS caller's
   bool suspect_ = false;  // a request unwound: serve no more
-  uint64_t requests_served_ = 0;
-  uint64_t twin_ = ~uint64_t{0};
+  CheckedCount requests_served_;
   uint64_t wall_base_s_ = 0;   // the wall clock when the server started (0: unknown)
   uint64_t mono_base_ns_ = 0;  // the monotonic clock then
   uint32_t now_ = 0;           // the time of the request being served

@@ -41,9 +41,8 @@ rb_message NameServer::handle(rb_message& request) {
   switch (request.w[0]) {
     case REBOUND_NAMES_PING: return ok_reply();
     case REBOUND_NAMES_LOOKUP: {
-      ++lookups_;
-      --lookups_twin_;
-      if (recovery::fault_point("names.lookup")) lookups_twin_ = lookups_;
+      lookups_.add();
+      if (recovery::fault_point("names.lookup")) lookups_.corrupt();
       char name[REBOUND_NAME_MAX + 1];
       if (!unpack_name(request, name)) return status_reply(Error::invalid_argument);
       rb_result h;

@@ -10,6 +10,7 @@
 // closes none.
 #pragma once
 #include "rebound/services.h"
+#include "runtime/checked_count.h"
 #include "runtime/serve.h"
 #include "runtime/spin_lock.h"
 
@@ -27,7 +28,7 @@ class NameServer final : public Server {
 
   rb_message handle(rb_message& request) override;
   // The count of lookups, kept twice, agrees (fault site "names.lookup").
-  bool state_ok() const override { return lookups_ == ~lookups_twin_; }
+  bool state_ok() const override { return lookups_.ok(); }
 
  private:
   struct Entry {
@@ -40,7 +41,7 @@ class NameServer final : public Server {
   mutable SpinLock lock_;
   Entry entries_[kMaxNames] = {};
   unsigned count_ = 0;
-  uint64_t lookups_ = 0, lookups_twin_ = ~uint64_t{0};
+  CheckedCount lookups_;
 };
 
 // The name packed into words 1-4 of a request (abi/rebound/services.h);

@@ -98,9 +98,8 @@ rb_message ProcessServer::spawn(uint64_t used) {
   const char* path = block;
   const process::Argv argv{block + path_length + 1, used - path_length - 1};
 
-  if (recovery::fault_point("process.spawn")) spawns_twin_ = spawns_;
-  ++spawns_;
-  --spawns_twin_;
+  spawns_.add();
+  if (recovery::fault_point("process.spawn")) spawns_.corrupt();
   Entry* entry = free_entry();
   if (entry == nullptr) return status_reply(Error::limit_reached);
   auto image = process::ProgramImage::open(supervisor_, devices_, path);

@@ -10,6 +10,7 @@
 // every process the old one started, after checking each entry.
 #pragma once
 #include "rebound/services.h"
+#include "runtime/checked_count.h"
 #include "runtime/serve.h"
 #include "runtime/supervisor.h"
 
@@ -25,7 +26,7 @@ class ProcessServer final : public Server {
   Result<void> start() override;
   rb_message handle(rb_message& request) override;
   // The count of spawns, kept twice, agrees (fault site "process.spawn").
-  bool state_ok() const override { return spawns_ == ~spawns_twin_; }
+  bool state_ok() const override { return spawns_.ok(); }
 
  private:
   struct Entry {
@@ -53,7 +54,7 @@ class ProcessServer final : public Server {
   const rebound_handle devices_;
   Lasting& lasting_;
   Table* table_ = nullptr;  // in the lasting memory, mapped by this generation
-  uint64_t spawns_ = 0, spawns_twin_ = ~uint64_t{0};
+  CheckedCount spawns_;
 };
 
 }  // namespace tas
