@@ -109,11 +109,14 @@ enum rebound_block_kind {
 };
 
 /* The process service ("process"): starts programs, knows them by a
-   process id. SPAWN's path and arguments travel in the caller's message
-   buffer: the path, then argv (argv[0] first), each NUL-terminated, back to
-   back. */
+   process id. SPAWN's path, arguments and environment travel in the
+   caller's message buffer: the path, then argv (argv[0] first), then the
+   environment ("KEY=VALUE"), each NUL-terminated, back to back; the
+   program finds its environment after argv's null (crt0: environ). At
+   boot it starts /bin/init, and powers the machine off when init ends. */
 enum rebound_process_op {
-  REBOUND_PROCESS_SPAWN = 1,  /* (bytes of the buffer used) -> (pid), handle: the process (WAIT,
+  REBOUND_PROCESS_SPAWN = 1,  /* (bytes of the buffer used, how many of the strings at the end
+                                 are the environment) -> (pid), handle: the process (WAIT,
                                  KILL, DUPLICATE: PROCESS_WAIT gives its status); not_found (no
                                  such program), bad_image, invalid_argument, limit_reached */
   REBOUND_PROCESS_STATUS = 2, /* (pid) -> (0 running / 1 ended, status word as PROCESS_WAIT's,

@@ -86,7 +86,9 @@ enum rebound_syscall {
   REBOUND_SYS_DMA_MEMORY_CREATE = 48, /* (device handle, size) -> (memory handle, physical
                                        address): size bytes (a power of two, 4 KiB to 4 MiB) of
                                        contiguous zeroed frames, for a device to reach by DMA */
-  /* 49: not assigned yet (unknown_syscall). Bulk data (ipc_bulk.h): */
+  REBOUND_SYS_SYSTEM_SHUTDOWN = 49, /* (device handle, status 0-255) -> never: powers the machine
+                                       off (QEMU exits with the status); the TAS's, when init
+                                       ends. Bulk data (ipc_bulk.h): */
   REBOUND_SYS_IPC_BUFFER = 50,      /* () -> (address): the calling thread's message buffer */
   REBOUND_SYS_IPC_CALL_GRANT = 51,  /* as IPC_CALL, lending the memory words 4-5 describe */
   REBOUND_SYS_COUNT

@@ -22,6 +22,27 @@ bool has_prefix(const char* w, size_t n, const char* prefix, size_t& plen) {
   return true;
 }
 
+// The words after "--", NUL-terminated one after the other; a word that
+// does not fit whole ends the list (logged).
+void take_init_args(const char* p, KernelOptions& o) {
+  size_t at = 0;
+  for (;;) {
+    while (*p == ' ') ++p;
+    const char* w = p;
+    while (*p != '\0' && *p != ' ') ++p;
+    const size_t n = static_cast<size_t>(p - w);
+    if (n == 0) break;
+    if (at + n + 1 > sizeof o.init_args) {
+      KLOG_WARN("init's command line is longer than %zu bytes: cut", sizeof o.init_args);
+      break;
+    }
+    for (size_t i = 0; i < n; ++i) o.init_args[at + i] = w[i];
+    o.init_args[at + n] = '\0';
+    at += n + 1;
+  }
+  o.init_args_length = at;
+}
+
 }  // namespace
 
 KernelOptions parse_options(const char* cmdline) {
@@ -33,6 +54,11 @@ KernelOptions parse_options(const char* cmdline) {
     const size_t n = static_cast<size_t>(p - w);
     size_t plen;
     if (n == 0) break;
+    if (word_is(w, n, "--")) {
+      o.init_command = true;
+      take_init_args(p, o);
+      break;
+    }
     if (word_is(w, n, "halt")) {
       o.halt_after_boot = true;
     } else if (word_is(w, n, "bench")) {
@@ -68,6 +94,11 @@ KernelOptions parse_options(const char* cmdline) {
     }
   }
   return o;
+}
+
+bool starts_init(const KernelOptions& options, bool tests_built) {
+  if (options.run[0] != '\0' || options.halt_after_boot) return false;
+  return !tests_built || options.init_command;
 }
 
 }  // namespace core

@@ -83,15 +83,17 @@ struct KernelStart {
     KLOG_ERROR("boot: no timer tick (%s)", rebound::to_string(tick.error()));
   const unsigned online = core::start_secondary_cpus(start.cpus, options.max_cpus);
   KLOG_INFO("smp: %u CPU%s online", online, online == 1 ? "" : "s");
-  core::start_tas(core::kernel_tests_built());
+  core::start_tas(options, core::kernel_tests_built());
   if (options.run[0] != '\0') arch::shutdown(core::run_first_process(options.run));
-  if (core::kernel_tests_built()) arch::shutdown(core::run_kernel_tests(options));
+  if (!core::starts_init(options, core::kernel_tests_built()) && core::kernel_tests_built())
+    arch::shutdown(core::run_kernel_tests(options));
   if (options.halt_after_boot) {
     KLOG_INFO("halt requested on the command line");
     arch::shutdown(arch::kExitOk);
   }
-  KLOG_INFO("nothing more to run yet: idle, timer tick at 100 Hz");
-  // The boot thread's work is done; the idle thread takes this CPU.
+  // The TAS's process server has started /bin/init and powers the machine
+  // off when init ends. The boot thread's work is done; the idle thread
+  // takes this CPU.
   core::Thread::exit_current(core::ExitStatus::exited(0));
 }
 

@@ -35,13 +35,15 @@ Result<UserEntry> load_program(AddressSpace& space, const uint8_t* image, size_t
     TRY_VOID(space.fill(s.vaddr, image + s.file_offset, s.file_size));
   }
 
-  // The stack, with argv at its top: the strings, then the pointer array.
+  // The stack, with argv at its top: the strings, then the pointer array
+  // (argv, a null, and an empty environment: another null; crt0 finds the
+  // environment after argv's null, as the process server lays it out).
   TRY(stack, space.map_anonymous(kUserStackTop - kUserStackSize, kUserStackSize,
                                  mm::perm::read | mm::perm::write));
   (void)stack;
   const uintptr_t strings = (kUserStackTop - argv_length) & ~uintptr_t{15};
   TRY_VOID(space.fill(strings, argv_block, argv_length));
-  uintptr_t pointers[kMaxArgs + 1];
+  uintptr_t pointers[kMaxArgs + 2];
   size_t off = 0;
   for (unsigned i = 0; i < argc; ++i) {
     pointers[i] = strings + off;
@@ -49,8 +51,9 @@ Result<UserEntry> load_program(AddressSpace& space, const uint8_t* image, size_t
     ++off;
   }
   pointers[argc] = 0;
-  const uintptr_t array = (strings - (argc + 1) * sizeof(uintptr_t)) & ~uintptr_t{15};
-  TRY_VOID(space.fill(array, pointers, (argc + 1) * sizeof(uintptr_t)));
+  pointers[argc + 1] = 0;
+  const uintptr_t array = (strings - (argc + 2) * sizeof(uintptr_t)) & ~uintptr_t{15};
+  TRY_VOID(space.fill(array, pointers, (argc + 2) * sizeof(uintptr_t)));
   return UserEntry{plan.entry, array, argc, array};
 }
 

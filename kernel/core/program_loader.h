@@ -1,5 +1,6 @@
 // Loads a program image into a new address space: its segments (W^X, as
-// the ELF checks allow), a zero-filled stack, and argv on top of the stack.
+// the ELF checks allow), a zero-filled stack, and argv on top of the stack
+// (with an empty environment after it).
 #pragma once
 #include <cstddef>
 #include <cstdint>

@@ -12,34 +12,54 @@ namespace {
 Ref<Endpoint> g_names;
 Ref<Process> g_tas;
 
-Result<void> start(bool test_build) {
+// Appends `word` and its NUL to args at `at`.
+void add_arg(char* args, size_t& at, const char* word, size_t length) {
+  __builtin_memcpy(args + at, word, length);
+  args[at + length] = '\0';
+  at += length + 1;
+}
+
+Result<void> start(const KernelOptions& options, bool test_build) {
   static constexpr char kName[] = "tas";
   const BootImage* image = find_boot_image(kName, sizeof kName - 1);
   if (image == nullptr) return fail(Error::not_found);
   TRY(names, Endpoint::create());
-  static constexpr char kArgs[] = "tas\0test";
-  const size_t args = test_build ? sizeof kArgs : sizeof "tas";
-  TRY(tas, Process::spawn(kName, image->data, image->size, kArgs, args,
+  char args[sizeof options.init_args + 16];
+  size_t length = 0;
+  add_arg(args, length, kName, 3);
+  if (test_build) add_arg(args, length, "test", 4);
+  if (starts_init(options, test_build)) {
+    add_arg(args, length, "init", 4);
+    __builtin_memcpy(args + length, options.init_args, options.init_args_length);
+    length += options.init_args_length;
+  }
+  TRY(tas, Process::spawn(kName, image->data, image->size, args, length,
                           HandleTable::Gift{names, REBOUND_RIGHTS_ALL}, names));
   // The kernel's own call: the reply comes once the TAS's servers are up
   // (a TAS that dies first closes the endpoint: peer_closed). It brings the
   // device capability, the TAS's drivers' alone: no other process ever gets
   // one. (A DeviceControl needs no handle counting: a MovedHandle made here
   // stands for a handle.)
+  // Known as the TAS before the ping: its answer comes once every server
+  // serves, and the process server may start /bin/init first, whose message
+  // buffer the kernel maps into the TAS (tas_space()).
+  g_tas = tas;
   TRY(devices, DeviceControl::create());
   Message ping;
   ping.words[0] = REBOUND_NAMES_PING;
-  TRY(reply, names->call(ping, MovedHandle(std::move(devices), REBOUND_RIGHT_DUPLICATE)));
-  if (reply.words[0] != 0) return fail(static_cast<Error>(reply.words[0]));
+  auto reply = names->call(ping, MovedHandle(std::move(devices), REBOUND_RIGHT_DUPLICATE));
+  if (!reply || reply->words[0] != 0) {
+    g_tas.reset();
+    return fail(reply ? static_cast<Error>(reply->words[0]) : reply.error());
+  }
   g_names = std::move(names);
-  g_tas = std::move(tas);
   return {};
 }
 
 }  // namespace
 
-void start_tas(bool test_build) {
-  if (auto r = start(test_build); !r) {
+void start_tas(const KernelOptions& options, bool test_build) {
+  if (auto r = start(options, test_build); !r) {
     KLOG_ERROR("tas: not started (%s): no servers", rebound::to_string(r.error()));
     return;
   }

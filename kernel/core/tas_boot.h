@@ -8,13 +8,16 @@
 #pragma once
 #include "core/address_space.h"
 #include "core/endpoint.h"
+#include "core/kernel_options.h"
 
 namespace core {
 
 // Starts the TAS from boot image "tas" and waits until it answers a ping on
-// the name service (every server up). test_build: its arguments say so, and
-// it serves fault injection. Logs and carries on without it on failure.
-void start_tas(bool test_build);
+// the name service (every server up). Its arguments: "test" on a test build
+// (it serves fault injection), and "init" followed by init's command words
+// when it is to start /bin/init (kernel_options.h). Logs and carries on
+// without it on failure.
+void start_tas(const KernelOptions& options, bool test_build);
 
 // The name service, or null if the TAS did not start.
 const Ref<Endpoint>& name_service();

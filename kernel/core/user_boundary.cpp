@@ -64,14 +64,14 @@ constinit const Handler detail::kSyscallTable[REBOUND_SYS_COUNT] = {
     syscalls::sys_ipc_reply_send,
     syscalls::sys_boot_image_copy,
     syscalls::sys_dma_memory_create,
-    // 49: not assigned yet.
-    syscalls::sys_unassigned,
+    syscalls::sys_system_shutdown,
     syscalls::sys_ipc_buffer,
     syscalls::sys_ipc_call_grant,
 };
 static_assert(REBOUND_SYS_IPC_TIMEOUT_SET == 30 && REBOUND_SYS_PROCESS_START == 32 &&
                   REBOUND_SYS_INTERRUPT_CREATE == 40 && REBOUND_SYS_DMA_MEMORY_CREATE == 48 &&
-                  REBOUND_SYS_IPC_BUFFER == 50 && REBOUND_SYS_COUNT == 52,
+                  REBOUND_SYS_SYSTEM_SHUTDOWN == 49 && REBOUND_SYS_IPC_BUFFER == 50 &&
+                  REBOUND_SYS_COUNT == 52,
               "the table above lists every number in order");
 
 // Cold: a fault caught in a system call (the common path is inline in

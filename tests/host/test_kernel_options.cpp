@@ -36,3 +36,28 @@ TEST(KernelOptions, CpuLimit) {
     EXPECT_EQ(o.unknown_options, 1u) << bad;
   }
 }
+
+TEST(KernelOptions, InitCommandAfterDoubleDash) {
+  auto o = core::parse_options("log=warn --  args  one TWO=2 run=x");
+  EXPECT_EQ(o.log_level, klog::Level::warn);
+  EXPECT_TRUE(o.init_command);
+  EXPECT_STREQ(o.run, "");  // after "--": init's, not the kernel's
+  EXPECT_EQ(std::string(o.init_args, o.init_args_length),
+            std::string("args\0one\0TWO=2\0run=x\0", 21));
+  EXPECT_EQ(o.unknown_options, 0u);
+  auto empty = core::parse_options("--");
+  EXPECT_TRUE(empty.init_command);
+  EXPECT_EQ(empty.init_args_length, 0u);
+  std::string longer = "-- " + std::string(200, 'a') + " " + std::string(100, 'b');
+  auto cut = core::parse_options(longer.c_str());
+  EXPECT_EQ(cut.init_args_length, 201u);  // the word that does not fit is left out
+}
+
+TEST(KernelOptions, WhoStartsInit) {
+  EXPECT_TRUE(core::starts_init(core::parse_options(""), false));
+  EXPECT_FALSE(core::starts_init(core::parse_options(""), true));  // the test build: its tests
+  EXPECT_TRUE(core::starts_init(core::parse_options("-- args"), true));
+  EXPECT_FALSE(core::starts_init(core::parse_options("run=hello"), false));
+  EXPECT_FALSE(core::starts_init(core::parse_options("halt"), false));
+  EXPECT_FALSE(core::starts_init(core::parse_options("run=hello -- args"), true));
+}

@@ -1,8 +1,8 @@
 // Devices, for the drivers of the TAS: interrupt objects
 // (core/interrupt_object.h), device registers and I/O ports, and copies of
-// boot images (the RAM disk's contents) and DMA memory, each reached through the device
-// capability (core/device_control.h), which only the TAS holds. Checked first, so that a process
-// without it learns nothing else.
+// boot images (the RAM disk's contents) and DMA memory, and the power switch, each reached through
+// the device capability (core/device_control.h), which only the TAS holds. Checked first, so that a
+// process without it learns nothing else.
 #include "arch/arch.h"
 #include "core/boot_images.h"
 #include "core/device_control.h"
@@ -10,6 +10,7 @@
 #include "core/memory_object.h"
 #include "core/syscalls/syscall.h"
 #include "lib/align.h"
+#include "lib/log.h"
 
 namespace core::syscalls {
 namespace {
@@ -96,6 +97,16 @@ Result<Values> sys_dma_memory_create(Args a) {
   TRY(handle, caller().handles().add(memory, REBOUND_RIGHT_DUPLICATE | REBOUND_RIGHT_MAP |
                                                  REBOUND_RIGHT_READ | REBOUND_RIGHT_WRITE));
   return Values{handle, memory->contiguous_base()};
+}
+
+// The machine off, for the TAS: its process server calls it when init ends
+// (tas/servers/process), as the kernel does itself after run=NAME.
+Result<Values> sys_system_shutdown(Args a) {
+  TRY_VOID(device_control(a[0]));
+  if (a[1] > 255) return fail(Error::out_of_range);
+  KLOG_INFO("shutdown: asked by %s with status %lu", caller().name(),
+            static_cast<unsigned long>(a[1]));
+  arch::shutdown(static_cast<int>(a[1]));
 }
 
 }  // namespace core::syscalls

@@ -98,6 +98,7 @@ Result<Values> sys_ipc_reply_save(Args);
 Result<Values> sys_ipc_reply_send(Args);
 Result<Values> sys_boot_image_copy(Args);
 Result<Values> sys_dma_memory_create(Args);
+Result<Values> sys_system_shutdown(Args);
 Result<Values> sys_ipc_buffer(Args);
 Result<Values> sys_ipc_call_grant(Args);
 
