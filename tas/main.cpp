@@ -8,8 +8,10 @@
 // (every process holds it). The first thread receives the kernel's ping on
 // that endpoint first: it brings the device capability, which drivers need
 // to start; it answers it once every server serves (so the ping means "all
-// up"), and then runs the supervisor's watch.
+// up"), has the process server start /bin/init if the kernel asks, and then
+// runs the supervisor's watch.
 #include "lib/log.h"
+#include "runtime/call.h"
 #include "runtime/start.h"
 #include "runtime/supervisor.h"
 #include "servers/block/block_server.h"
@@ -46,9 +48,23 @@ rebound_handle receive_ping(rebound_handle names) {
   return m.handle;
 }
 
+// /bin/init, through the process server (an in-TAS call).
+void start_init(const tas::TasOptions& options) {
+  auto process = g_supervisor.ref<tas::ProcessServer>();
+  if (!process) {
+    KLOG_ERROR("tas: no process server to start /bin/init");
+    return;
+  }
+  const tas::process::Strings args{options.init_args, options.init_args_length};
+  auto started = tas::call(*process, [&](tas::ProcessServer& p) { return p.start_init(args); });
+  if (started && !*started) started = fail(started->error());
+  if (!started) KLOG_ERROR("tas: /bin/init not started: %s", rebound::to_string(started.error()));
+}
+
 }  // namespace
 
-int tas_main(rebound_handle names, bool test_build) {
+int tas_main(rebound_handle names, const tas::TasOptions& options) {
+  const bool test_build = options.test_build;
   g_supervisor.give_devices(receive_ping(names));
   g_supervisor.set_test_build(test_build);
   if (auto r = g_supervisor.start_names(names, make_names); !r) {
@@ -76,5 +92,6 @@ int tas_main(rebound_handle names, bool test_build) {
   rb_message up{};
   if (const uint64_t e = rb_ipc(REBOUND_SYS_IPC_REPLY, 0, &up); e != 0)
     KLOG_ERROR("tas: the ping's answer failed: %s", rebound::to_string(static_cast<Error>(e)));
+  if (options.init) start_init(options);
   g_supervisor.watch();
 }

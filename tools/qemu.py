@@ -55,10 +55,11 @@ def symbolize(arch, elf, text):
                   text, flags=re.MULTILINE)
 
 
-def run_with_input(cmd, timeout, text, after):
-    """Runs cmd, writes `text` to its standard input (the serial console)
-    once its output matches the regex `after`, and returns (output, return
-    code), the code None on a timeout."""
+def run_watched(cmd, timeout, text=None, after="", stop=None):
+    """Runs cmd, writes `text` (if any) to its standard input (the serial
+    console) once its output matches the regex `after`, and stops it once
+    the output matches the regex `stop` (if given). Returns (output, return
+    code, stopped): the code None on a timeout or a stop."""
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
     chunks, lock = [], threading.Lock()
@@ -70,23 +71,31 @@ def run_with_input(cmd, timeout, text, after):
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
-    deadline, sent = time.monotonic() + timeout, False
+    deadline, sent, stopped = time.monotonic() + timeout, text is None, False
+    if sent and stop is None:  # nothing to watch for: just wait
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            pass
     while proc.poll() is None and time.monotonic() < deadline:
-        if not sent:
-            with lock:
-                seen = b"".join(chunks).decode(errors="replace").replace("\r", "")
-            if re.search(after, seen, re.MULTILINE):
-                proc.stdin.write(text)
-                proc.stdin.flush()
-                sent = True
+        with lock:
+            seen = b"".join(chunks).decode(errors="replace").replace("\r", "")
+        if not sent and re.search(after, seen, re.MULTILINE):
+            proc.stdin.write(text)
+            proc.stdin.flush()
+            sent = True
+        if stop is not None and re.search(stop, seen, re.MULTILINE):
+            stopped = True
+            break
         time.sleep(0.02)
     rc = proc.poll()
     if rc is None:
         proc.kill()
         proc.wait()
+        rc = None
     reader.join(timeout=5)
     proc.stdin.close()
-    return b"".join(chunks).decode(errors="replace").replace("\r", ""), rc
+    return b"".join(chunks).decode(errors="replace").replace("\r", ""), rc, stopped
 
 
 def guest_status(arch, rc):
@@ -113,6 +122,8 @@ def main():
                    "escapes: \\r is Enter, \\x7f backspace)")
     p.add_argument("--input-after", default="", help="regex: type --input once the console "
                    "shows it (default: at once)")
+    p.add_argument("--stop-on", help="regex: stop the guest once the console shows it (--check; "
+                   "for a system that runs on, like init after /etc/rc)")
     p.add_argument("qemu_args", nargs="*", help="extra QEMU arguments (after --)")
     args = p.parse_args()
 
@@ -128,22 +139,18 @@ def main():
 
     cmd = command(args, interactive=False)
     print("+ " + " ".join(cmd), flush=True)
+    text = None
     if args.input is not None:
         text = codecs.decode(args.input, "unicode_escape").encode("latin-1")
-        out, rc = run_with_input(cmd, args.timeout, text, args.input_after)
-    else:
-        try:
-            run = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                 stderr=subprocess.STDOUT, timeout=args.timeout)
-            out, rc = run.stdout.decode(errors="replace").replace("\r", ""), run.returncode
-        except subprocess.TimeoutExpired as e:
-            out, rc = (e.stdout or b"").decode(errors="replace").replace("\r", ""), None
+    out, rc, stopped = run_watched(cmd, args.timeout, text, args.input_after, args.stop_on)
     sys.stdout.write(symbolize(args.arch, re.sub(r"\.bin$", ".elf", args.image), out))
     if args.output:
         with open(args.output, "w") as f:
             f.write(out)
     failures = []
-    if rc is None:
+    if stopped:
+        pass  # --stop-on: a system that keeps running; no exit status
+    elif rc is None:
         failures.append(f"timed out after {args.timeout:.0f} s")
     else:
         status = guest_status(args.arch, rc)

@@ -50,11 +50,21 @@ extern "C" [[noreturn, gnu::used]] void tas_start(uint64_t argc, char** argv, ui
     KLOG_ERROR("tas: CPU faults do not become exceptions");
     rb_exit(tas::kExitBroken);
   }
-  bool test_build = false;
-  for (uint64_t i = 1; i < argc; ++i) {
-    if (__builtin_strcmp(argv[i], "test") == 0) test_build = true;
+  // "tas", "test" on a test build, "init" and init's words when asked
+  // (kernel/core/tas_boot.h); the strings lie back to back.
+  tas::TasOptions options;
+  for (uint64_t i = 1; i < argc && !options.init; ++i) {
+    if (__builtin_strcmp(argv[i], "test") == 0) options.test_build = true;
+    if (__builtin_strcmp(argv[i], "init") == 0) {
+      options.init = true;
+      if (i + 1 < argc) {
+        options.init_args = argv[i + 1];
+        options.init_args_length = static_cast<size_t>(
+            argv[argc - 1] + __builtin_strlen(argv[argc - 1]) + 1 - argv[i + 1]);
+      }
+    }
   }
-  rb_exit(tas_main(static_cast<rebound_handle>(names), test_build));
+  rb_exit(tas_main(static_cast<rebound_handle>(names), options));
 }
 
 #if defined(__aarch64__)

@@ -71,6 +71,8 @@ static void check_refusals(void) {
           RB_SYS3(REBOUND_SYS_IO_PORTS_ALLOW, mine[i], 0x3f8, 8).error == errors[i]);
     check("make DMA memory",
           RB_SYS2(REBOUND_SYS_DMA_MEMORY_CREATE, mine[i], 4096).error == errors[i]);
+    check("power the machine off",
+          RB_SYS2(REBOUND_SYS_SYSTEM_SHUTDOWN, mine[i], 0).error == errors[i]);
   }
   /* Deferred replies: only what this thread owes, through a reply handle. */
   check("save a reply not owed", RB_SYS0(REBOUND_SYS_IPC_REPLY_SAVE).error == not_found);
@@ -78,7 +80,7 @@ static void check_refusals(void) {
   check("reply through a service handle",
         rb_ipc(REBOUND_SYS_IPC_REPLY_SEND, g_console, &s) == wrong_type);
   check("an unassigned number", RB_SYS0(39).error == unknown_syscall);
-  check("another unassigned number", RB_SYS0(49).error == unknown_syscall);
+  check("another unassigned number", RB_SYS0(34).error == unknown_syscall);
 }
 
 int main(void) {

@@ -2,36 +2,23 @@
    starts programs by path with arguments and waits for them (their exit
    code, or the fault that killed them) -- programs read from the file
    system's /bin --, asks their status without waiting,
-   kills one, lists them, and checks the refusals: a missing program, a file
+   passes environments, kills one, lists them, and checks the refusals: a missing program, a file
    that is no program, bad requests. On a test build (the TAS serves
    "faults") the process server is restarted while a child runs, and the new
    generation still knows it. Exits with the number of failed checks. */
-#include "rb_bulk.h"
 #include "rb_check.h"
 #include "rb_faults.h"
+#include "rb_process.h"
 
 static rebound_handle g_process;
 static char* g_buffer;
 
-/* SPAWN path with the arguments (argv[0] first, then the rest, 0-ended):
-   the error; the pid and process handle in *pid and *handle. */
+/* SPAWN path with the arguments (argv[0] first, then the rest, 0-ended)
+   and no environment: the error; the pid and process handle in *pid and
+   *handle. */
 static uint64_t spawn(const char* path, const char* const* args, uint64_t* pid,
                       rebound_handle* handle) {
-  size_t n = 0;
-  for (const char* p = path;; ++p) {
-    g_buffer[n++] = *p;
-    if (*p == '\0') break;
-  }
-  for (; *args != 0; ++args)
-    for (const char* p = *args;; ++p) {
-      g_buffer[n++] = *p;
-      if (*p == '\0') break;
-    }
-  struct rb_message m = {{REBOUND_PROCESS_SPAWN, n, 0, 0, 0, 0}, 0};
-  const uint64_t e = rb_service_call(g_process, &m);
-  *pid = m.w[1];
-  *handle = m.handle;
-  return e;
+  return rb_spawn(path, args, 0, pid, handle);
 }
 
 static uint64_t request(uint64_t op, uint64_t pid, struct rb_message* r) {
@@ -69,6 +56,20 @@ int main(void) {
   check("its status, ended",
         request(REBOUND_PROCESS_STATUS, pid, &st) == 0 && st.w[1] == 1 && st.w[2] == 3);
   check("listed as ended", listed("args", pid, 1));
+  RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, child);
+
+  /* An environment: env_check exits with the count of variables that are
+     not exactly its arguments. */
+  const char* const env[] = {"GREETING=hello world", "EMPTY=", "PATH=/bin", 0};
+  const char* const env_argv[] = {"env_check", "GREETING=hello world", "EMPTY=", "PATH=/bin", 0};
+  check("spawn /bin/env_check with an environment",
+        rb_spawn("/bin/env_check", env_argv, env, &pid, &child) == 0);
+  check("env_check found it exactly", RB_SYS1(REBOUND_SYS_PROCESS_WAIT, child).value == 0);
+  RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, child);
+  const char* const env_missing[] = {"env_check", "GREETING=hello world", 0};
+  check("spawn /bin/env_check, told of a variable it lacks",
+        rb_spawn("/bin/env_check", env_missing, 0, &pid, &child) == 0);
+  check("env_check saw the difference", RB_SYS1(REBOUND_SYS_PROCESS_WAIT, child).value == 2);
   RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, child);
 
   /* A program killed by a fault: the waiter hears which. */
@@ -123,6 +124,15 @@ int main(void) {
   check("an unterminated path", rb_service_call(g_process, &u) == invalid_argument);
   struct rb_message big = {{REBOUND_PROCESS_SPAWN, 5000, 0, 0, 0, 0}, 0};
   check("more than the buffer", rb_service_call(g_process, &big) == invalid_argument);
+  const char* const two[] = {"args", "x", 0};
+  uint64_t used = 0;
+  for (const char* const* w = two; *w != 0; ++w) used += rb_strlen(*w) + 1;
+  (void)spawn("/bin/args", two, &pid, &child); /* leaves "/bin/args\0args\0x\0" in the buffer */
+  RB_SYS1(REBOUND_SYS_PROCESS_WAIT, child);
+  RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, child);
+  struct rb_message envs = {{REBOUND_PROCESS_SPAWN, used + 10, 3, 0, 0, 0}, 0};
+  check("more environment strings than strings",
+        rb_service_call(g_process, &envs) == invalid_argument);
   check("status of no process", request(REBOUND_PROCESS_STATUS, 999999, 0) == not_found);
   check("kill no process", request(REBOUND_PROCESS_KILL, 0, 0) == not_found);
   check("unknown operation", request(0x77, 0, 0) == invalid_argument);

@@ -1,18 +1,21 @@
 /* The first code of every user program: the kernel enters at _start with
    argc, argv, the handle its spawner gave and a handle to the name service
    (each 0: none) in the first four argument registers and the stack pointer
-   16-byte aligned on a stack whose top holds argv's strings. */
+   16-byte aligned on a stack whose top holds argv's strings. The
+   environment's pointers follow argv's null. */
 #include "rebound_sys.h"
 
 int main(int argc, char** argv);
 
 rebound_handle rb_startup_handle;
 rebound_handle rb_names_handle;
+char** environ;
 
 __attribute__((noreturn, used)) void rb_start(uint64_t argc, char** argv, uint64_t handle,
                                               uint64_t names) {
   rb_startup_handle = (rebound_handle)handle;
   rb_names_handle = (rebound_handle)names;
+  environ = argv + argc + 1;
   rb_exit(main((int)argc, argv));
 }
 
@@ -31,8 +34,8 @@ __attribute__((optimize("no-tree-loop-distribute-patterns"))) void* memset(void*
   while (n-- > 0) *p++ = (unsigned char)c;
   return d;
 }
-__attribute__((optimize("no-tree-loop-distribute-patterns"))) void* memcpy(
-    void* d, const void* s, size_t n) {
+__attribute__((optimize("no-tree-loop-distribute-patterns"))) void* memcpy(void* d, const void* s,
+                                                                           size_t n) {
   unsigned char* p = (unsigned char*)d;
   const unsigned char* q = (const unsigned char*)s;
   while (n-- > 0) *p++ = *q++;

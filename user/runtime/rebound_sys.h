@@ -82,8 +82,7 @@ static inline uint64_t rb_ipc(uint64_t n, uint64_t handle, struct rb_message* m)
   register uint64_t x6 __asm__("x6") = m->w[5];
   register uint64_t x7 __asm__("x7") = m->handle;
   __asm__ volatile("svc #0"
-                   : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5), "+r"(x6),
-                     "+r"(x7)
+                   : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5), "+r"(x6), "+r"(x7)
                    : "r"(x8)
                    : "memory");
   m->w[0] = x1, m->w[1] = x2, m->w[2] = x3, m->w[3] = x4, m->w[4] = x5, m->w[5] = x6;
@@ -125,6 +124,9 @@ extern rebound_handle rb_startup_handle;
 /* A CALL handle to the TAS's name service (abi/rebound/services.h), 0 if the
    system runs without a TAS; set by crt0. */
 extern rebound_handle rb_names_handle;
+/* The environment: "KEY=VALUE" strings, null-ended (empty for a program the
+   kernel started); set by crt0 (rb_process.h: rb_getenv). */
+extern char** environ;
 
 static inline size_t rb_strlen(const char* s) {
   size_t n = 0;
@@ -151,17 +153,20 @@ static inline uint64_t rb_fault_handler_set(uintptr_t entry) {
   return RB_SYS1(REBOUND_SYS_FAULT_HANDLER_SET, entry).error;
 }
 
-/* Formats an unsigned number (base 10) into buf; returns buf. */
-static inline char* rb_utoa(uint64_t v, char* buf) {
-  char tmp[24];
+/* Formats an unsigned number in `base` (2..16) into buf (24 bytes hold
+   any in base 10 or 16); returns buf. */
+static inline char* rb_format_unsigned(uint64_t v, unsigned base, char* buf) {
+  char tmp[64];
   int n = 0;
   do {
-    tmp[n++] = (char)('0' + v % 10);
-    v /= 10;
+    tmp[n++] = "0123456789abcdef"[v % base];
+    v /= base;
   } while (v != 0);
   for (int i = 0; i < n; ++i) buf[i] = tmp[n - 1 - i];
   buf[n] = '\0';
   return buf;
 }
+static inline char* rb_utoa(uint64_t v, char* buf) { return rb_format_unsigned(v, 10, buf); }
+static inline char* rb_utox(uint64_t v, char* buf) { return rb_format_unsigned(v, 16, buf); }
 
 #endif

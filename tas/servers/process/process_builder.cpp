@@ -59,15 +59,33 @@ Result<void> place(rebound_handle space, uintptr_t at, size_t size, uint64_t per
   return {};
 }
 
+// How many strings `s` holds, or -1 if it does not end in a NUL.
+int count(Strings s) {
+  if (s.length > 0 && s.block[s.length - 1] != '\0') return -1;
+  int n = 0;
+  for (size_t i = 0; i < s.length; ++i) n += s.block[i] == '\0' ? 1 : 0;
+  return n;
+}
+
+// Fills `pointers` with the addresses of the strings of `s`, copied to
+// `at` in the child, and a null after them.
+uintptr_t* point(uintptr_t* pointers, Strings s, uintptr_t at) {
+  for (size_t off = 0; off < s.length; ++off) {
+    *pointers++ = at + off;
+    while (s.block[off] != '\0') ++off;
+  }
+  *pointers++ = 0;
+  return pointers;
+}
+
 }  // namespace
 
-Result<rebound_handle> build_process(const char* name, const uint8_t* image, size_t size, Argv argv,
-                                     rebound_handle gift) {
-  if (argv.length > kMaxArgvBytes || (argv.length > 0 && argv.block[argv.length - 1] != '\0'))
+Result<rebound_handle> build_process(const char* name, const uint8_t* image, size_t size,
+                                     Strings argv, Strings env, rebound_handle gift) {
+  const int argc = count(argv), envc = count(env);
+  if (argc < 0 || envc < 0 || argc + envc > int{kMaxArgs} ||
+      argv.length + env.length > kMaxArgvBytes)
     return fail(Error::invalid_argument);
-  unsigned argc = 0;
-  for (size_t i = 0; i < argv.length; ++i) argc += argv.block[i] == '\0' ? 1 : 0;
-  if (argc > kMaxArgs) return fail(Error::invalid_argument);
   TRY(plan,
       core::parse_elf(image, size, kMachine, kUserBase, kStackTop - kStackSize, kMaxImageMemory));
 
@@ -86,21 +104,17 @@ Result<rebound_handle> build_process(const char* name, const uint8_t* image, siz
     }));
   }
 
-  // The stack, with argv at its top: the strings, then the pointer array.
+  // The stack: at its top the strings (argv's, then the environment's),
+  // below them the pointer array.
   const uintptr_t stack = kStackTop - kStackSize;
-  const uintptr_t strings = (kStackTop - argv.length) & ~uintptr_t{15};
-  const uintptr_t array = (strings - (argc + 1) * sizeof(uintptr_t)) & ~uintptr_t{15};
+  const uintptr_t strings = (kStackTop - argv.length - env.length) & ~uintptr_t{15};
+  const uintptr_t array = (strings - (argc + envc + 2) * sizeof(uintptr_t)) & ~uintptr_t{15};
   TRY_VOID(
       place(space.get(), stack, kStackSize, REBOUND_VM_READ | REBOUND_VM_WRITE, [&](uint8_t* p) {
         __builtin_memcpy(p + (strings - stack), argv.block, argv.length);
+        __builtin_memcpy(p + (strings - stack) + argv.length, env.block, env.length);
         auto* pointers = reinterpret_cast<uintptr_t*>(p + (array - stack));
-        size_t off = 0;
-        for (unsigned i = 0; i < argc; ++i) {
-          pointers[i] = strings + off;
-          while (argv.block[off] != '\0') ++off;
-          ++off;
-        }
-        pointers[argc] = 0;
+        point(point(pointers, argv, strings), env, strings + argv.length);
       }));
   TRY_VOID(check(
       RB_SYS6(REBOUND_SYS_PROCESS_START, child.get(), plan.entry, array, argc, array, gift).error));

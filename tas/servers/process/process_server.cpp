@@ -25,6 +25,7 @@ Result<void> ProcessServer::start() {
   }
   table_ = reinterpret_cast<Table*>(at);
   check_table();
+  if (find(table_->init_pid) != nullptr) return watch_init();
   return {};
 }
 
@@ -77,7 +78,7 @@ ProcessServer::Entry* ProcessServer::free_entry() {
 
 rb_message ProcessServer::handle(rb_message& request) {
   switch (request.w[0]) {
-    case REBOUND_PROCESS_SPAWN: return spawn(request.w[1]);
+    case REBOUND_PROCESS_SPAWN: return spawn(request.w[1], request.w[2]);
     case REBOUND_PROCESS_STATUS: return status(request.w[1]);
     case REBOUND_PROCESS_KILL: return kill(request.w[1]);
     case REBOUND_PROCESS_LIST: return list();
@@ -85,7 +86,23 @@ rb_message ProcessServer::handle(rb_message& request) {
   }
 }
 
-rb_message ProcessServer::spawn(uint64_t used) {
+// Starts the program at `path` and gives it an entry of the table.
+Result<ProcessServer::Entry*> ProcessServer::launch(const char* path, process::Strings argv,
+                                                    process::Strings env) {
+  spawns_.add();
+  if (recovery::fault_point("process.spawn")) spawns_.corrupt();
+  Entry* entry = free_entry();
+  if (entry == nullptr) return fail(Error::limit_reached);
+  TRY(image, process::ProgramImage::open(supervisor_, devices_, path));
+  TRY(process, process::build_process(image.name(), image.data(), image.size(), argv, env, 0));
+  *entry = Entry{table_->next_pid++, process, {}};
+  __builtin_memcpy(entry->name, image.name(), __builtin_strlen(image.name()) + 1);
+  return entry;
+}
+
+// The buffer: the path, argv's strings, then env_count strings of the
+// environment.
+rb_message ProcessServer::spawn(uint64_t used, uint64_t env_count) {
   const Bytes buffer = request_bulk().buffer;
   if (!buffer) return status_reply(Error::not_found);
   if (used == 0 || used > buffer.size) return status_reply(Error::invalid_argument);
@@ -95,26 +112,65 @@ rb_message ProcessServer::spawn(uint64_t used) {
   if (block[used - 1] != '\0') return status_reply(Error::invalid_argument);
   const size_t path_length = __builtin_strlen(block);
   if (path_length == 0) return status_reply(Error::invalid_argument);
-  const char* path = block;
-  const process::Argv argv{block + path_length + 1, used - path_length - 1};
+  // The environment begins after the last env_count NULs but one.
+  size_t env_at = used;
+  for (uint64_t n = 0; n < env_count; ++n) {
+    if (env_at == path_length + 1) return status_reply(Error::invalid_argument);
+    do {
+      --env_at;
+    } while (block[env_at - 1] != '\0');  // stops at the path's NUL at the latest
+  }
+  const process::Strings argv{block + path_length + 1, env_at - path_length - 1};
+  const process::Strings env{block + env_at, used - env_at};
 
-  spawns_.add();
-  if (recovery::fault_point("process.spawn")) spawns_.corrupt();
-  Entry* entry = free_entry();
-  if (entry == nullptr) return status_reply(Error::limit_reached);
-  auto image = process::ProgramImage::open(supervisor_, devices_, path);
-  if (!image) return status_reply(image.error());
-  auto built = process::build_process(image->name(), image->data(), image->size(), argv, 0);
-  if (!built) return status_reply(built.error());
-  const rebound_handle process = *built;
+  auto entry = launch(block, argv, env);
+  if (!entry) return status_reply(entry.error());
   const rb_result given =
-      RB_SYS2(REBOUND_SYS_HANDLE_DUPLICATE, process,
+      RB_SYS2(REBOUND_SYS_HANDLE_DUPLICATE, (*entry)->process,
               REBOUND_RIGHT_WAIT | REBOUND_RIGHT_KILL | REBOUND_RIGHT_DUPLICATE);
-  *entry = Entry{table_->next_pid++, process, {}};
-  __builtin_memcpy(entry->name, image->name(), __builtin_strlen(image->name()) + 1);
-  rb_message reply = ok_reply(entry->pid);
+  rb_message reply = ok_reply((*entry)->pid);
   if (given.error == 0) reply.handle = static_cast<rebound_handle>(given.value);
   return reply;
+}
+
+Result<void> ProcessServer::start_init(process::Strings args) {
+  static constexpr char kPath[] = "/bin/init";
+  static constexpr char kEnv[] = "PATH=/bin\0HOME=/";
+  char argv[sizeof "init" + 256];
+  if (args.length > sizeof argv - sizeof "init") return fail(Error::invalid_argument);
+  __builtin_memcpy(argv, "init", sizeof "init");
+  if (args.length > 0) __builtin_memcpy(argv + sizeof "init", args.block, args.length);
+  TRY(entry, launch(kPath, {argv, sizeof "init" + args.length}, {kEnv, sizeof kEnv}));
+  table_->init_pid = entry->pid;
+  KLOG_INFO("process: /bin/init started (pid %u)", entry->pid);
+  return watch_init();
+}
+
+Result<void> ProcessServer::watch_init() {
+  return holdings().start_thread("init-watch", &heap(), init_watch_main, this);
+}
+
+// Waits for init to end, then powers off with its status. Killed with the
+// generation (a new one waits again).
+void ProcessServer::init_watch_main(void* self) {
+  auto& server = *static_cast<ProcessServer*>(self);
+  const Entry* init = server.find(server.table_->init_pid);
+  if (init == nullptr) return;
+  const rb_result s = RB_SYS1(REBOUND_SYS_PROCESS_WAIT, init->process);
+  uint64_t status = s.value & 0xff;
+  if (s.error != 0) {
+    KLOG_ERROR("process: cannot wait for init: %s",
+               rebound::to_string(static_cast<Error>(s.error)));
+    status = kInitKilledStatus;
+  } else if ((s.value & REBOUND_STATUS_KILLED) != 0) {
+    KLOG_INFO("process: init killed (fault %lu at %p)",
+              static_cast<unsigned long>((s.value >> REBOUND_STATUS_FAULT_SHIFT) & 0xff),
+              reinterpret_cast<void*>(s.value2));
+    status = kInitKilledStatus;
+  } else {
+    KLOG_INFO("process: init exited with code %lu: power off", static_cast<unsigned long>(status));
+  }
+  RB_SYS2(REBOUND_SYS_SYSTEM_SHUTDOWN, server.devices_, status);
 }
 
 rb_message ProcessServer::status(uint64_t pid) {

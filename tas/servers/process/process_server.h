@@ -8,11 +8,16 @@
 // The table of processes lives outside the server's heap, in a memory object
 // that lasts across its restarts (runtime/lasting.h): a new generation knows
 // every process the old one started, after checking each entry.
+//
+// At boot the TAS asks it to start /bin/init (start_init); a thread of the
+// server's waits for init to end and then powers the machine off with init's
+// status (a new generation waits again).
 #pragma once
 #include "rebound/services.h"
 #include "runtime/checked_count.h"
 #include "runtime/serve.h"
 #include "runtime/supervisor.h"
+#include "servers/process/process_builder.h"
 
 namespace tas {
 
@@ -28,6 +33,13 @@ class ProcessServer final : public Server {
   // The count of spawns, kept twice, agrees (fault site "process.spawn").
   bool state_ok() const override { return spawns_.ok(); }
 
+  // Starts /bin/init with `args` (its argv after argv[0]: the words after
+  // "--" on the kernel command line) and the default environment, and
+  // watches it. In-TAS, once every server serves.
+  Result<void> start_init(process::Strings args);
+  // The status QEMU exits with when init was killed (as the kernel's run=).
+  static constexpr uint64_t kInitKilledStatus = 4;
+
  private:
   struct Entry {
     uint32_t pid;
@@ -37,15 +49,18 @@ class ProcessServer final : public Server {
   struct Table {
     uint64_t magic;
     uint32_t next_pid;
-    uint32_t unused;
+    uint32_t init_pid;  // 0: none started
     Entry entries[kMaxProcesses];
   };
-  static constexpr uint64_t kMagic = 0x7461626c'70726f63;  // "proctabl"
+  static constexpr uint64_t kMagic = 0x7461626c'70726f64;  // "dorptabl"
 
   void check_table();
   Entry* find(uint64_t pid);
   Entry* free_entry();
-  rb_message spawn(uint64_t used);
+  Result<Entry*> launch(const char* path, process::Strings argv, process::Strings env);
+  Result<void> watch_init();
+  static void init_watch_main(void* self);
+  rb_message spawn(uint64_t used, uint64_t env_count);
   rb_message status(uint64_t pid);
   rb_message kill(uint64_t pid);
   rb_message list();
