@@ -30,10 +30,11 @@ int main(void) {
 
   /* Two threads of this process yielding to each other: each yield is one
      switch (and one system call). */
-  struct rb_result stack = RB_SYS3(REBOUND_SYS_VM_MAP, 0, 65536, REBOUND_VM_READ | REBOUND_VM_WRITE);
-  struct rb_result th = RB_SYS3(REBOUND_SYS_THREAD_CREATE, (uint64_t)(uintptr_t)partner,
-                                stack.value + 65536, 0);
-  rb_yield();  /* let it start */
+  struct rb_result stack =
+      RB_SYS3(REBOUND_SYS_VM_MAP, 0, 65536, REBOUND_VM_READ | REBOUND_VM_WRITE);
+  struct rb_result th =
+      RB_SYS3(REBOUND_SYS_THREAD_CREATE, (uint64_t)(uintptr_t)partner, stack.value + 65536, 0);
+  rb_yield(); /* let it start */
   t = rb_clock();
   for (int i = 0; i < kSwitches; ++i) rb_yield();
   report("user_yield_switch", (rb_clock() - t) / (2 * kSwitches));
@@ -41,7 +42,8 @@ int main(void) {
   RB_SYS1(REBOUND_SYS_THREAD_JOIN, th.value);
 
   /* Demand-zero page faults: the first touch of each page of a fresh region. */
-  struct rb_result region = RB_SYS3(REBOUND_SYS_VM_MAP, 0, kPages * 4096ull, REBOUND_VM_READ | REBOUND_VM_WRITE);
+  struct rb_result region =
+      RB_SYS3(REBOUND_SYS_VM_MAP, 0, kPages * 4096ull, REBOUND_VM_READ | REBOUND_VM_WRITE);
   volatile char* p = (volatile char*)(uintptr_t)region.value;
   t = rb_clock();
   for (int i = 0; i < kPages; ++i) p[i * 4096] = 1;
