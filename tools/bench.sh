@@ -41,6 +41,10 @@ labels = {
     "tas_grant_round_trip_4k": "user -> TAS echo lending 4 KiB (mapped, revoked)",
     "tas_grant_round_trip_64k": "user -> TAS echo lending 64 KiB (16 pages)",
     "tas_in_tas_call": "in-TAS call: one server into another (C++ call)",
+    "fs_seq_write_4m": "fs: write a 4 MiB file in 4 KiB requests, per KiB",
+    "fs_seq_read_4m": "fs: read the 4 MiB file in 4 KiB requests, per KiB",
+    "fs_create_delete": "fs: create + unlink an empty file",
+    "fs_spawn_exit_wait": "spawn + exit + wait of /bin/nop read from the fs",
 }
 for a in archs:
     for line in open(f"build/bench/{a}.log"):
@@ -66,15 +70,20 @@ for line in open("tools/bench_peers.txt"):
 targets = {"user_null_syscall": ("at most 120", lambda v, p: v <= 120),
            "user_page_fault": ("below Linux", lambda v, p: v < p["linux"]),
            "user_ipc_round_trip": ("<= 1.5x seL4", lambda v, p: v <= p["sel4"] * 3 // 2),
-           "tas_ipc_round_trip": ("<= 1.5x seL4", lambda v, p: v <= p["sel4"] * 3 // 2)}
+           "tas_ipc_round_trip": ("<= 1.5x seL4", lambda v, p: v <= p["sel4"] * 3 // 2),
+           "fs_spawn_exit_wait": ("cheaper than Linux", lambda v, p: v < p["linux"])}
 print("\nbeside Linux and seL4 in the same QEMU (tools/bench_peers.txt)\n")
-print(f"| {'operation':<34} | {'arch':<7} | {'Rebound':>9} | {'Linux':>9} | {'seL4':>6} | {'target':<18} |")
-print(f"|{'-'*36}|{'-'*9}|{'-'*11}|{'-'*11}|{'-'*8}|{'-'*20}|")
+print(f"| {'operation':<34} | {'arch':<7} | {'Rebound':>9} | {'Linux':>9} | {'seL4':>6} | {'target':<27} |")
+print(f"|{'-'*36}|{'-'*9}|{'-'*11}|{'-'*11}|{'-'*8}|{'-'*29}|")
 short = {"user_null_syscall": "null system call (Linux: getppid)",
          "user_page_fault": "demand-zero page fault, 4 KiB",
          "user_spawn_exit_wait": "spawn+exit+wait (Linux: fork+exec)",
          "user_ipc_round_trip": "IPC round trip (Linux: pipe)",
-         "tas_ipc_round_trip": "user -> TAS round trip (Linux: pipe)"}
+         "tas_ipc_round_trip": "user -> TAS round trip (Linux: pipe)",
+         "fs_seq_write_4m": "write 4 MiB, /KiB (Linux: tmpfs)",
+         "fs_seq_read_4m": "read 4 MiB, /KiB (Linux: tmpfs)",
+         "fs_create_delete": "create+unlink (Linux: tmpfs)",
+         "fs_spawn_exit_wait": "spawn from fs (Linux: fork+exec)"}
 for op in short:
     for a in archs:
         v = rows.get(op, {}).get(a)
@@ -84,7 +93,14 @@ for op in short:
             name, ok = targets[op]
             t = f"{name}: {'met' if ok(v, p) else 'MISSED'}"
         cell = lambda x: f"{x:,}" if isinstance(x, int) else "-"
-        print(f"| {short[op]:<34} | {a:<7} | {cell(v):>9} | {cell(p.get('linux')):>9} | {cell(p.get('sel4')):>6} | {t:<18} |")
+        print(f"| {short[op]:<34} | {a:<7} | {cell(v):>9} | {cell(p.get('linux')):>9} | {cell(p.get('sel4')):>6} | {t:<27} |")
+# Create + unlink as a rate of guest time at 1 ns per instruction.
+for a in archs:
+    v = rows.get("fs_create_delete", {}).get(a)
+    p = {peer: vals[a] for peer, vals, _ in peers.get("fs_create_delete", [])}
+    if v:
+        linux = f", Linux {1e9 / p['linux']:,.0f}/s" if "linux" in p else ""
+        print(f"\ncreate+unlink at 1 ns per instruction ({a}): Rebound {1e9 / v:,.0f}/s{linux}")
 # The TAS's own target: an in-TAS call at least 10x cheaper than user -> TAS.
 for a in archs:
     call, rt = rows.get("tas_in_tas_call", {}).get(a), rows.get("tas_ipc_round_trip", {}).get(a)
