@@ -3,6 +3,7 @@
    instructions per operation. Prints "bench: NAME VALUE" lines. */
 #include "rb_bulk.h"
 #include "rb_fs.h"
+#include "rb_process.h"
 #include "rb_service.h"
 
 static void report(const char* name, uint64_t value) {
@@ -78,24 +79,18 @@ static int fs_benchmarks(void) {
   report("fs_create_delete", (rb_clock() - t) / kCreates);
   if ((e = rb_fs_rmdir(kDir)) != 0) return fs_failed("rmdir", e);
 
-  /* SPAWN: the path, then argv, in the message buffer (rb_fs's calls use
-     the same page: written again before each request). */
-  rebound_handle process;
-  char* buffer;
-  if ((e = rb_lookup("process", &process)) != 0) return fs_failed("lookup process", e);
-  if ((e = rb_ipc_buffer((void**)&buffer)) != 0) return fs_failed("message buffer", e);
-  static const char kSpawn[] = "/bin/nop\0nop";
+  static const char* const kNop[] = {"nop", 0};
   for (int i = 0; i <= kFsSpawns; ++i) {
     if (i == 1) t = rb_clock();
-    __builtin_memcpy(buffer, kSpawn, sizeof kSpawn);
-    struct rb_message m = {{REBOUND_PROCESS_SPAWN, sizeof kSpawn, 0, 0, 0, 0}, 0};
-    if ((e = rb_service_call(process, &m)) != 0) return fs_failed("spawn /bin/nop", e);
-    const struct rb_result done = RB_SYS1(REBOUND_SYS_PROCESS_WAIT, m.handle);
-    RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, m.handle);
-    if (done.error != 0 || done.value != 0) return fs_failed("wait /bin/nop", done.error);
+    uint64_t pid, status = 0;
+    rebound_handle child = 0;
+    if ((e = rb_spawn("/bin/nop", kNop, 0, &pid, &child)) != 0)
+      return fs_failed("spawn /bin/nop", e);
+    e = rb_wait(child, &status, 0);
+    RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, child);
+    if (e != 0 || status != 0) return fs_failed("wait /bin/nop", e);
   }
   report("fs_spawn_exit_wait", (rb_clock() - t) / kFsSpawns);
-  RB_SYS1(REBOUND_SYS_HANDLE_CLOSE, process);
   return 0;
 }
 
