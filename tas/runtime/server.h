@@ -66,6 +66,10 @@ class Server {
   // The server's check of its own invariants, after every request: false
   // means its state may be corrupt, and the supervisor replaces it.
   virtual bool state_ok() const { return true; }
+  // The machine is about to power off (Supervisor::power_off): put on the
+  // devices what must be there (the fs server unmounts its volume clean).
+  // Requests after it may fail. An in-TAS call.
+  virtual void stop() {}
 
   const char* name() const { return name_; }
   mm::Heap& heap() { return *heap_; }

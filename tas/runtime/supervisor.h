@@ -77,6 +77,10 @@ class Supervisor {
   // The supervisor's watch, on the calling thread (the TAS's first): polls
   // the servers, forever.
   [[noreturn]] void watch();
+  // Stops every server, the last started first (Server::stop), and powers
+  // the machine off with `status` (SYSTEM_SHUTDOWN). Returns only if the
+  // kernel refuses.
+  void power_off(uint64_t status);
 
   // Restarts so far, and faulted tries seen, over all servers.
   uint64_t restarts() const { return restarts_; }

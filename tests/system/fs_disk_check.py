@@ -2,7 +2,7 @@
 """Runs a system test of the file-system server on a disk attached to QEMU
 as a virtio-blk drive, then checks the disk with e2fsprogs.
 
-  fs_disk_check.py --disk IMAGE --copy COPY --leaves SET[,SET...] -- COMMAND...
+  fs_disk_check.py --disk IMAGE --copy COPY --leaves SET[,SET...] [--clean] -- COMMAND...
   fs_disk_check.py --blank KIB --copy COPY -- COMMAND...
 
 The first form copies the build's disk image (disk.img) to COPY, so that the
@@ -12,7 +12,9 @@ consistent ext2 file system -- e2fsck -fn exits 0 and reports nothing but
 its passes and summary -- holding what user/programs/fs_client.c leaves
 under /fs_test on purpose (debugfs "ls -p", "cat" and "stat"): SET "basic"
 (every build) and "faults" (test builds: files written across injected
-faults and restarts of the server). With no e2fsprogs the check fails.
+faults and restarts of the server). --clean: the volume must also be marked
+clean (unmounted at power off, as after init ends; dumpe2fs -h "Filesystem
+state: clean"). With no e2fsprogs the check fails.
 
 The second form attaches KIB KiB of zeros instead -- a disk with no file
 system -- which must still be all zeros afterwards: the server did not
@@ -86,10 +88,13 @@ def parse(argv):
         sys.exit(__doc__)
     split = argv.index("--")
     opts, command = argv[:split], argv[split + 1:]
-    args = {"--disk": None, "--copy": None, "--leaves": None, "--blank": None}
+    args = {"--disk": None, "--copy": None, "--leaves": None, "--blank": None, "--clean": False}
     i = 0
     while i < len(opts):
-        if opts[i] in args and i + 1 < len(opts):
+        if opts[i] == "--clean":
+            args["--clean"] = True
+            i += 1
+        elif opts[i] in args and i + 1 < len(opts):
             args[opts[i]] = opts[i + 1]
             i += 2
         else:
@@ -140,7 +145,7 @@ def stat_field(text, field):
     return None
 
 
-def check_volume(image, names):
+def check_volume(image, names, clean):
     failures = []
     e2fsck, debugfs_tool = tool("e2fsck"), tool("debugfs")
     if not e2fsck or not debugfs_tool:
@@ -152,6 +157,12 @@ def check_volume(image, names):
              if l.strip() and not l.startswith(("Pass ", "e2fsck ")) and " files (" not in l]
     if check.returncode != 0 or extra:
         failures.append(f"e2fsck -fn: status {check.returncode}\n{report}")
+    if clean:
+        header = subprocess.run([tool("dumpe2fs"), "-h", image], stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL).stdout.decode(errors="replace")
+        state = [l for l in header.splitlines() if l.startswith("Filesystem state:")]
+        if not state or state[0].split(":", 1)[1].strip() != "clean":
+            failures.append(f"the volume is not marked clean: {state}")
     expected = merge(names)
     for d, entries in sorted(expected["dirs"].items()):
         got = listing(debugfs_tool, image, d)
@@ -199,7 +210,7 @@ def main():
         names = args["--leaves"].split(",")
         if any(n not in SETS for n in names):
             sys.exit(f"fs_disk_check.py: unknown set in {args['--leaves']}")
-        failures = check_volume(copy, names)
+        failures = check_volume(copy, names, args["--clean"])
         what = (f"e2fsck -fn clean; the files fs_client left ({args['--leaves']}) are there, "
                 "byte for byte")
     for f in failures:

@@ -110,6 +110,7 @@ rb_message FsServer::handle(rb_message& request) {
   if (recovery::fault_point("fs.request")) requests_served_.corrupt();
   if (request.w[0] == REBOUND_FS_INFO) return info();
   Locked locked(engine_);
+  if (stopped_) return status_reply(Error::peer_closed);
   SuspectUnlessDone guard(suspect_);
   rb_message reply = serve(request);
   guard.done();
@@ -119,6 +120,7 @@ rb_message FsServer::handle(rb_message& request) {
 Result<uint64_t> FsServer::file_size(std::string_view path) {
   Locked locked(engine_);
   if (suspect_) return fail(Error::server_restarted);
+  if (stopped_) return fail(Error::peer_closed);
   if (!volume_) return fail(Error::io_error);
   SuspectUnlessDone guard(suspect_);
   auto ino = fs::ext2::resolve(*volume_, path);
@@ -132,12 +134,25 @@ Result<uint64_t> FsServer::file_size(std::string_view path) {
 Result<size_t> FsServer::read_file(std::string_view path, uint64_t offset, std::span<uint8_t> out) {
   Locked locked(engine_);
   if (suspect_) return fail(Error::server_restarted);
+  if (stopped_) return fail(Error::peer_closed);
   if (!volume_) return fail(Error::io_error);
   SuspectUnlessDone guard(suspect_);
   auto ino = fs::ext2::resolve(*volume_, path);
   auto n = ino ? volume_->read(*ino, offset, out) : Result<size_t>(fail(ino.error()));
   guard.done();
   return n;
+}
+
+void FsServer::stop() {
+  Locked locked(engine_);
+  stopped_ = true;
+  if (suspect_ || !volume_) return;  // nothing in memory worth writing
+  if (auto r = volume_->unmount(); !r) {
+    KLOG_WARN("fs: unmount at power off failed: %s", rebound::to_string(r.error()));
+    return;
+  }
+  volume_.reset();
+  KLOG_INFO("fs: volume unmounted clean");
 }
 
 rb_message FsServer::serve(const rb_message& request) {

@@ -59,6 +59,9 @@ class FsServer final : public Server {
   // request's does.
   Result<uint64_t> file_size(std::string_view path);
   Result<size_t> read_file(std::string_view path, uint64_t offset, std::span<uint8_t> out);
+  // Power off: the volume unmounted (written back, marked clean); every
+  // later request is answered peer_closed.
+  void stop() override;
   // Not suspect, and its count of requests, kept twice, agrees.
   bool state_ok() const override { return !suspect_ && requests_served_.ok(); }
 
@@ -78,6 +81,7 @@ class FsServer final : public Server {
   fs::FsRequests requests_;
   SpinLock engine_;       // the volume: the request loop's, or an in-TAS caller's
   bool suspect_ = false;  // a request unwound: serve no more
+  bool stopped_ = false;  // unmounted for power off: serve no more
   CheckedCount requests_served_;
   uint64_t wall_base_s_ = 0;   // the wall clock when the server started (0: unknown)
   uint64_t mono_base_ns_ = 0;  // the monotonic clock then

@@ -150,8 +150,9 @@ Result<void> ProcessServer::watch_init() {
   return holdings().start_thread("init-watch", &heap(), init_watch_main, this);
 }
 
-// Waits for init to end, then powers off with its status. Killed with the
-// generation (a new one waits again).
+// Waits for init to end, then has the supervisor power off with its status
+// (every server stops first). Killed with the generation (a new one waits
+// again).
 void ProcessServer::init_watch_main(void* self) {
   auto& server = *static_cast<ProcessServer*>(self);
   const Entry* init = server.find(server.table_->init_pid);
@@ -170,7 +171,7 @@ void ProcessServer::init_watch_main(void* self) {
   } else {
     KLOG_INFO("process: init exited with code %lu: power off", static_cast<unsigned long>(status));
   }
-  RB_SYS2(REBOUND_SYS_SYSTEM_SHUTDOWN, server.devices_, status);
+  server.supervisor_.power_off(status);
 }
 
 rb_message ProcessServer::status(uint64_t pid) {
