@@ -1,7 +1,7 @@
 #include "servers/fs/ext2/block_cache.h"
 
-#include <algorithm>
 #include <cstring>
+#include <utility>
 
 namespace tas::fs::ext2 {
 
@@ -204,12 +204,32 @@ void BlockCache::move_written_to_clean() {
   }
 }
 
+void BlockCache::sort_dirty() {
+  // A heapsort: in place, n log n at worst (std::sort would bring several
+  // KiB of code for this one use).
+  uint32_t* const dirty = dirty_.get();
+  auto sift_down = [&](uint32_t root, uint32_t end) {
+    const uint32_t item = dirty[root];
+    const uint32_t key = slots_[item].block;
+    for (uint32_t child = 2 * root + 1; child < end; root = child, child = 2 * root + 1) {
+      if (child + 1 < end && slots_[dirty[child + 1]].block > slots_[dirty[child]].block) ++child;
+      if (slots_[dirty[child]].block <= key) break;
+      dirty[root] = dirty[child];
+    }
+    dirty[root] = item;
+  };
+  for (uint32_t i = dirty_count_ / 2; i-- > 0;) sift_down(i, dirty_count_);
+  for (uint32_t end = dirty_count_; end-- > 1;) {
+    std::swap(dirty[0], dirty[end]);
+    sift_down(0, end);
+  }
+}
+
 Result<void> BlockCache::write_back() {
   // In block order: the device sees one sweep rather than the LRU's order.
   uint32_t* const dirty = dirty_.get();
   const uint32_t count = dirty_count_;
-  std::sort(dirty, dirty + count,
-            [this](uint32_t a, uint32_t b) { return slots_[a].block < slots_[b].block; });
+  sort_dirty();
   uint32_t written = 0;
   bool ok = true;
   for (; written < count; ++written) {

@@ -123,6 +123,8 @@ class BlockCache {
   void list_insert_after(List& list, uint32_t after, uint32_t slot);
   // In order of last_use, looking from the tail.
   void list_insert(List& list, uint32_t slot);
+  // dirty_ in block order (dirty_at is left to the caller).
+  void sort_dirty();
   // The buffers on lru_[1] that write_back() wrote, to lru_[0].
   void move_written_to_clean();
   uint8_t* buffer(uint32_t slot) const { return buffers_.get() + size_t{slot} * block_size_; }
