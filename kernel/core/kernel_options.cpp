@@ -22,16 +22,21 @@ bool has_prefix(const char* w, size_t n, const char* prefix, size_t& plen) {
   return true;
 }
 
+// The next space-separated word from p on: its start in w, its length
+// (0: none left); p moves past it.
+size_t next_word(const char*& p, const char*& w) {
+  while (*p == ' ') ++p;
+  w = p;
+  while (*p != '\0' && *p != ' ') ++p;
+  return static_cast<size_t>(p - w);
+}
+
 // The words after "--", NUL-terminated one after the other; a word that
 // does not fit whole ends the list (logged).
 void take_init_args(const char* p, KernelOptions& o) {
   size_t at = 0;
-  for (;;) {
-    while (*p == ' ') ++p;
-    const char* w = p;
-    while (*p != '\0' && *p != ' ') ++p;
-    const size_t n = static_cast<size_t>(p - w);
-    if (n == 0) break;
+  const char* w;
+  for (size_t n; (n = next_word(p, w)) != 0;) {
     if (at + n + 1 > sizeof o.init_args) {
       KLOG_WARN("init's command line is longer than %zu bytes: cut", sizeof o.init_args);
       break;
@@ -47,13 +52,10 @@ void take_init_args(const char* p, KernelOptions& o) {
 
 KernelOptions parse_options(const char* cmdline) {
   KernelOptions o;
-  for (const char* p = cmdline; *p != '\0';) {
-    while (*p == ' ') ++p;
-    const char* w = p;
-    while (*p != '\0' && *p != ' ') ++p;
-    const size_t n = static_cast<size_t>(p - w);
+  const char* p = cmdline;
+  const char* w;
+  for (size_t n; (n = next_word(p, w)) != 0;) {
     size_t plen;
-    if (n == 0) break;
     if (word_is(w, n, "--")) {
       o.init_command = true;
       take_init_args(p, o);

@@ -83,10 +83,10 @@ struct KernelStart {
     KLOG_ERROR("boot: no timer tick (%s)", rebound::to_string(tick.error()));
   const unsigned online = core::start_secondary_cpus(start.cpus, options.max_cpus);
   KLOG_INFO("smp: %u CPU%s online", online, online == 1 ? "" : "s");
-  core::start_tas(options, core::kernel_tests_built());
+  const bool tests = core::kernel_tests_built();
+  core::start_tas(options, tests);
   if (options.run[0] != '\0') arch::shutdown(core::run_first_process(options.run));
-  if (!core::starts_init(options, core::kernel_tests_built()) && core::kernel_tests_built())
-    arch::shutdown(core::run_kernel_tests(options));
+  if (tests && !core::starts_init(options, tests)) arch::shutdown(core::run_kernel_tests(options));
   if (options.halt_after_boot) {
     KLOG_INFO("halt requested on the command line");
     arch::shutdown(arch::kExitOk);

@@ -232,16 +232,10 @@ void Supervisor::watch() {
 void Supervisor::power_off(uint64_t status) {
   for (unsigned i = count_.load(); i-- > 0;) {
     ServerHome& home = slots_[i].home;
-    Server* server;
-    unsigned generation;
-    {
-      Locked locked(homes_lock_);
-      server = home.server.load();
-      generation = home.generation.load();
-    }
-    if (server == nullptr) continue;
+    const Current now = current(home);
+    if (now.server == nullptr) continue;
     // Through a reference: a generation being replaced meanwhile is left be.
-    (void)call(ServerRef<Server>(home, *server, generation), [](Server& s) { s.stop(); });
+    (void)call(ServerRef<Server>(home, *now.server, now.generation), [](Server& s) { s.stop(); });
   }
   const rb_result r = RB_SYS2(REBOUND_SYS_SYSTEM_SHUTDOWN, devices_, status);
   KLOG_ERROR("tas: the kernel refused to power off: %s",

@@ -108,6 +108,16 @@ class Supervisor {
   Result<void> register_name(Slot& s, Server* server, rebound_handle endpoint);
   void replace(Slot& s, const char* why);
   void publish(Slot& s, Server* server, unsigned generation);
+  // What `home` leads to now: its server (null if its restart failed) and
+  // generation, read together.
+  struct Current {
+    Server* server;
+    unsigned generation;
+  };
+  Current current(ServerHome& home) {
+    Locked locked(homes_lock_);
+    return {home.server.load(), home.generation.load()};
+  }
   void wait_for_callers(Slot& s, unsigned generation);
   void poll();
   bool hung(Slot& s, uint64_t now);
@@ -130,10 +140,9 @@ Result<ServerRef<T>> Supervisor::ref() {
   for (unsigned i = 0, n = count_.load(); i < n; ++i) {
     ServerHome& home = slots_[i].home;
     if (__builtin_strcmp(home.name, T::kService) != 0) continue;
-    Locked locked(homes_lock_);
-    Server* server = home.server.load();
-    if (server == nullptr) return fail(Error::not_found);  // its restart failed
-    return ServerRef<T>(home, *static_cast<T*>(server), home.generation.load());
+    const Current now = current(home);
+    if (now.server == nullptr) return fail(Error::not_found);  // its restart failed
+    return ServerRef<T>(home, *static_cast<T*>(now.server), now.generation);
   }
   return fail(Error::not_found);
 }

@@ -117,11 +117,17 @@ rb_message FsServer::handle(rb_message& request) {
   return reply;
 }
 
-Result<uint64_t> FsServer::file_size(std::string_view path) {
-  Locked locked(engine_);
+// Whether an in-TAS call may read the volume now (under engine_).
+Result<void> FsServer::volume_usable() const {
   if (suspect_) return fail(Error::server_restarted);
   if (stopped_) return fail(Error::peer_closed);
   if (!volume_) return fail(Error::io_error);
+  return {};
+}
+
+Result<uint64_t> FsServer::file_size(std::string_view path) {
+  Locked locked(engine_);
+  TRY_VOID(volume_usable());
   SuspectUnlessDone guard(suspect_);
   auto ino = fs::ext2::resolve(*volume_, path);
   auto st = ino ? volume_->stat(*ino) : Result<fs::ext2::Stat>(fail(ino.error()));
@@ -133,9 +139,7 @@ Result<uint64_t> FsServer::file_size(std::string_view path) {
 
 Result<size_t> FsServer::read_file(std::string_view path, uint64_t offset, std::span<uint8_t> out) {
   Locked locked(engine_);
-  if (suspect_) return fail(Error::server_restarted);
-  if (stopped_) return fail(Error::peer_closed);
-  if (!volume_) return fail(Error::io_error);
+  TRY_VOID(volume_usable());
   SuspectUnlessDone guard(suspect_);
   auto ino = fs::ext2::resolve(*volume_, path);
   auto n = ino ? volume_->read(*ino, offset, out) : Result<size_t>(fail(ino.error()));

@@ -67,6 +67,7 @@ class FsServer final : public Server {
 
  private:
   Result<void> mount();
+  Result<void> volume_usable() const;
   rb_message serve(const rb_message& request);
   void remount_after_device_error();
   rb_message info() const;
